@@ -1,0 +1,76 @@
+"""lossviz: how wrong is the model right now?
+
+A small NumPy package that computes the losses a learner meets first (mean
+squared error and cross-entropy, with MAE and Huber beside them) and their
+gradients, exactly, stably and strictly: the same numbers as PyTorch, never a
+silent NaN, and a clear error for bad input.
+
+``import lossviz`` imports NumPy only. Pictures and sliders live in
+submodules imported on demand: ``lossviz.plotting`` (matplotlib) and
+``lossviz.explorers`` (ipywidgets); ``lossviz.exercises``, ``lossviz.training``
+and ``lossviz.data`` support the notebooks.
+
+Examples
+--------
+>>> import lossviz as lv
+>>> print(f"{lv.mse([4, 2, 3], [3, 5, 2]):.4f}")
+3.6667
+>>> sorted(lv.LOSSES)[:3]
+['binary_cross_entropy', 'binary_cross_entropy_with_logits', 'cross_entropy']
+"""
+
+from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, sigmoid_grad, softmax
+from .classification import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+    cross_entropy,
+    cross_entropy_grad,
+    soft_cross_entropy,
+    soft_cross_entropy_grad,
+)
+from .gradcheck import numerical_grad
+from .regression import huber, huber_grad, mae, mae_grad, mse, mse_grad
+
+__version__ = "0.1.0"
+
+#: Every loss with its gradient: name -> (loss, loss_grad). Tests and the
+#: slider explorers iterate over this.
+LOSSES = {
+    "mse": (mse, mse_grad),
+    "mae": (mae, mae_grad),
+    "huber": (huber, huber_grad),
+    "binary_cross_entropy": (binary_cross_entropy, binary_cross_entropy_grad),
+    "binary_cross_entropy_with_logits": (
+        binary_cross_entropy_with_logits,
+        binary_cross_entropy_with_logits_grad,
+    ),
+    "cross_entropy": (cross_entropy, cross_entropy_grad),
+    "soft_cross_entropy": (soft_cross_entropy, soft_cross_entropy_grad),
+}
+
+__all__ = [
+    "LOSSES",
+    "binary_cross_entropy",
+    "binary_cross_entropy_grad",
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "huber",
+    "huber_grad",
+    "log_sigmoid",
+    "log_softmax",
+    "logsumexp",
+    "mae",
+    "mae_grad",
+    "mse",
+    "mse_grad",
+    "numerical_grad",
+    "sigmoid",
+    "sigmoid_grad",
+    "soft_cross_entropy",
+    "soft_cross_entropy_grad",
+    "softmax",
+]

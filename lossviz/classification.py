@@ -1,0 +1,421 @@
+"""Classification losses: the target is a class and the loss is a negative log-probability.
+
+Each loss is followed directly by its gradient with respect to its first
+argument. The gradients with respect to logits have the famous clean forms
+sigma(z) - y and softmax(z) - onehot(y). ``reduction`` has PyTorch's meaning;
+for cross-entropy, "mean" averages over examples (rows), not over classes.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ._checks import (
+    as_float_array,
+    check_finite,
+    check_label_smoothing,
+    check_logits_2d,
+    check_not_empty,
+    check_reduction,
+    check_unit_interval,
+    class_labels,
+    ensure_finite_result,
+)
+from ._common import float_pair, reduce, scale_grad
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_grad",
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "soft_cross_entropy",
+    "soft_cross_entropy_grad",
+]
+
+_LOG_CLAMP = -100.0  # PyTorch clamps log(p) and log(1 - p) at -100 in binary_cross_entropy
+_GRAD_EPS = 1e-12  # ... and divides by max(p (1 - p), 1e-12) in its gradient
+
+_P_HINT = ("p must be probabilities. Did you pass logits (raw scores)? Then use "
+           "binary_cross_entropy_with_logits, or apply lossviz.sigmoid first.")
+_Y_HINT = "Binary targets are labels 0 or 1 (or probabilities between them)."
+
+
+# ---------------------------------------------------------------------------
+# Binary cross-entropy on probabilities
+# ---------------------------------------------------------------------------
+
+def _bce_inputs(p, y_true, fn, reduction):
+    p, y = float_pair(p, y_true, fn, reduction, names=("p", "y_true"))
+    check_unit_interval(p, "p", fn, _P_HINT)
+    check_unit_interval(y, "y_true", fn, _Y_HINT)
+    return p, y
+
+
+def binary_cross_entropy(p, y_true, *, reduction="mean"):
+    r"""Binary cross-entropy of probabilities, like ``torch.nn.functional.binary_cross_entropy``.
+
+    Parameters
+    ----------
+    p : array_like
+        Predicted probability of class 1, values in [0, 1], any shape.
+    y_true : array_like
+        Targets in [0, 1] (usually 0 or 1), the same shape as ``p``.
+    reduction : {"mean", "sum", "none"}, keyword-only
+
+    Notes
+    -----
+    .. math:: L = -\left[y \log p + (1 - y)\log(1 - p)\right], \qquad
+              \frac{\partial L}{\partial p} = \frac{p - y}{p(1 - p)}
+
+    As in PyTorch, each log is clamped at -100, so a certain, wrong
+    prediction (p = 0 with y = 1) costs 100 rather than infinity, and the
+    gradient's denominator is clamped at 1e-12. Prefer
+    :func:`binary_cross_entropy_with_logits`, which needs no clamping.
+
+    Examples
+    --------
+    True label 1, predicted 0.9, 0.6 and 0.01:
+
+    >>> import lossviz as lv
+    >>> print(lv.binary_cross_entropy([0.9, 0.6, 0.01], [1, 1, 1], reduction="none").round(3))
+    [0.105 0.511 4.605]
+    >>> print(lv.binary_cross_entropy([0.0], [1.0]))
+    100.0
+    """
+    fn = "binary_cross_entropy"
+    p, y = _bce_inputs(p, y_true, fn, reduction)
+    with np.errstate(divide="ignore"):
+        log_p = np.maximum(np.log(p), _LOG_CLAMP)
+        # log1p(-p) is exact for tiny p, where log(1 - p) would round 1 - p first.
+        log_1mp = np.maximum(np.log1p(-p), _LOG_CLAMP)
+    per = -(y * log_p + (1 - y) * log_1mp)
+    out = reduce(per, reduction, per.size)
+    ensure_finite_result(out, fn, [("p", p), ("y_true", y)])
+    return out
+
+
+def binary_cross_entropy_grad(p, y_true, *, reduction="mean"):
+    """Gradient of :func:`binary_cross_entropy` with respect to ``p``: (p - y) / (p (1 - p)).
+
+    The denominator is clamped at 1e-12 exactly as in PyTorch's backward pass.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> print(lv.binary_cross_entropy_grad([0.5, 0.8], [1, 0], reduction="none"))
+    [-2.  5.]
+    """
+    fn = "binary_cross_entropy_grad"
+    p, y = _bce_inputs(p, y_true, fn, reduction)
+    g = (p - y) / np.maximum(p * (1 - p), _GRAD_EPS)
+    ensure_finite_result(g, fn, [("p", p), ("y_true", y)])
+    return scale_grad(g, reduction, g.size)
+
+
+# ---------------------------------------------------------------------------
+# Binary cross-entropy on logits
+# ---------------------------------------------------------------------------
+
+def _bce_logits_inputs(logits, y_true, fn, reduction):
+    z, y = float_pair(logits, y_true, fn, reduction, names=("logits", "y_true"))
+    check_unit_interval(y, "y_true", fn, _Y_HINT)
+    return z, y
+
+
+def binary_cross_entropy_with_logits(logits, y_true, *, reduction="mean"):
+    r"""Binary cross-entropy from logits, like ``F.binary_cross_entropy_with_logits``.
+
+    Parameters
+    ----------
+    logits : array_like
+        Raw scores z, with p = sigmoid(z), any shape.
+    y_true : array_like
+        Targets in [0, 1], the same shape as ``logits``.
+
+    Notes
+    -----
+    .. math:: L = \max(z, 0) - z y + \log\left(1 + e^{-|z|}\right), \qquad
+              \frac{\partial L}{\partial z} = \sigma(z) - y
+
+    This is the same loss as :func:`binary_cross_entropy` of ``sigmoid(z)``,
+    written so that it is exact and finite for any finite z: the naive
+    ``-log(sigmoid(z))`` gives ``inf`` once sigmoid(z) rounds to 0.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> print(lv.binary_cross_entropy_with_logits([0.0, 1e4, -1e4], [1, 0, 1], reduction="none"))
+    [6.93147181e-01 1.00000000e+04 1.00000000e+04]
+    """
+    fn = "binary_cross_entropy_with_logits"
+    z, y = _bce_logits_inputs(logits, y_true, fn, reduction)
+    # log(1 + exp(-|z|)) with log1p: exp(-|z|) <= 1 never overflows, and
+    # log1p keeps the digits when it is tiny.
+    per = np.abs(z)
+    np.negative(per, out=per)
+    with np.errstate(under="ignore"):
+        np.exp(per, out=per)
+    np.log1p(per, out=per)
+    per += np.maximum(z, 0)
+    per -= z * y
+    out = reduce(per, reduction, per.size)
+    ensure_finite_result(out, fn, [("logits", z), ("y_true", y)])
+    return out
+
+
+def binary_cross_entropy_with_logits_grad(logits, y_true, *, reduction="mean"):
+    """Gradient of :func:`binary_cross_entropy_with_logits` w.r.t. the logits: sigmoid(z) - y.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> print(lv.binary_cross_entropy_with_logits_grad([0.0, 1e4], [1, 1], reduction="none"))
+    [-0.5  0. ]
+    """
+    fn = "binary_cross_entropy_with_logits_grad"
+    z, y = _bce_logits_inputs(logits, y_true, fn, reduction)
+    # Stable sigmoid: only exp(-|z|) is ever computed.
+    e = np.abs(z)
+    np.negative(e, out=e)
+    with np.errstate(under="ignore"):
+        np.exp(e, out=e)
+    g = np.where(z >= 0, 1.0, e).astype(z.dtype, copy=False)
+    e += 1.0
+    g /= e
+    g -= y
+    ensure_finite_result(g, fn, [("logits", z), ("y_true", y)])
+    return scale_grad(g, reduction, g.size)
+
+
+# ---------------------------------------------------------------------------
+# Softmax cross-entropy
+# ---------------------------------------------------------------------------
+
+def _logits(logits, fn, reduction, label_smoothing):
+    check_reduction(reduction, fn)
+    eps = check_label_smoothing(label_smoothing, fn)
+    z = as_float_array(logits, "logits", fn)
+    check_logits_2d(z, "logits", fn)
+    check_not_empty(z, "logits", fn, reduction)
+    return z, eps
+
+
+def _warn_if_probabilities(z2: np.ndarray, row_max: np.ndarray, fn: str) -> None:
+    """Warn when every row already looks like a probability distribution."""
+    if z2.shape[-1] < 2 or z2.size == 0 or row_max.max() > 1:
+        return
+    if z2.min() < 0:
+        return
+    if np.all(np.abs(z2.sum(axis=-1) - 1) <= 1e-6):
+        warnings.warn(
+            f"{fn}: every row of logits lies in [0, 1] and sums to 1, so it looks like "
+            "probabilities. cross_entropy expects raw logits and applies (log-)softmax "
+            "itself; applying softmax first squashes the loss and the gradients. "
+            "Pass the scores from before the softmax.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _log_softmax_rows(z2: np.ndarray, fn: str):
+    """Row-wise log-softmax of a (N, C) array, plus the row maxima."""
+    m = np.max(z2, axis=1, keepdims=True)
+    shifted = z2 - m  # every entry <= 0: exp() cannot overflow
+    with np.errstate(under="ignore"):
+        s = np.exp(shifted).sum(axis=1, keepdims=True)
+    shifted -= np.log(s)
+    return shifted, m
+
+
+def _softmax_rows(z2: np.ndarray) -> np.ndarray:
+    e = z2 - np.max(z2, axis=1, keepdims=True)
+    with np.errstate(under="ignore"):
+        np.exp(e, out=e)
+    e /= e.sum(axis=1, keepdims=True)
+    return e
+
+
+def _index_targets(z, y_true, fn):
+    batch_shape = z.shape[:-1]
+    t = class_labels(y_true, z.shape[-1], batch_shape, fn)
+    return z.reshape(-1, z.shape[-1]), t.reshape(-1)
+
+
+def cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
+    r"""Softmax cross-entropy with class-index targets, like ``F.cross_entropy``.
+
+    Parameters
+    ----------
+    logits : array_like
+        Raw scores, shape (N, C) for a batch or (C,) for one example.
+        Not probabilities: the softmax happens inside.
+    y_true : array_like of int
+        Class indices 0..C-1, shape (N,), or a single integer for (C,) logits.
+    label_smoothing : float in [0, 1], keyword-only
+        Mixes the one-hot target with the uniform distribution, as in PyTorch.
+    reduction : {"mean", "sum", "none"}, keyword-only
+        "mean" averages over the N examples.
+
+    Returns
+    -------
+    float or ndarray
+        The reduced loss, or one loss per example for ``"none"``.
+
+    Notes
+    -----
+    With :math:`p = \mathrm{softmax}(z)` and target distribution
+    :math:`t = (1-\varepsilon)\,\mathrm{onehot}(y) + \varepsilon / C`:
+
+    .. math:: L = -\sum_c t_c \log p_c
+              = \mathrm{logsumexp}(z) - z_y \;(\varepsilon = 0), \qquad
+              \frac{\partial L}{\partial z} = p - t
+
+    A warning is issued when the logits already look like probabilities
+    (every row in [0, 1] summing to 1): softmax must not be applied first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import lossviz as lv
+    >>> print(f"{lv.cross_entropy([[2.0, 0.5, -1.0]], [0]):.4f}")
+    0.2413
+    >>> print(f"{lv.cross_entropy(np.log([0.70, 0.20, 0.10]), 0):.3f}")
+    0.357
+    """
+    fn = "cross_entropy"
+    z, eps = _logits(logits, fn, reduction, label_smoothing)
+    z2, t = _index_targets(z, y_true, fn)
+    logp, m = _log_softmax_rows(z2, fn)
+    _warn_if_probabilities(z2, m, fn)
+    rows = np.arange(z2.shape[0])
+    per = -logp[rows, t]
+    if eps:
+        per *= 1 - eps
+        per -= eps * logp.mean(axis=1)
+    per = per.reshape(z.shape[:-1])
+    out = reduce(per, reduction, max(per.size, 1))
+    ensure_finite_result(out, fn, [("logits", z)])
+    return out
+
+
+def cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
+    """Gradient of :func:`cross_entropy` w.r.t. the logits: softmax(z) - target distribution.
+
+    Each row sums to 0. For ``reduction="mean"`` it is divided by N.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> print(lv.cross_entropy_grad([[0.0, 0.0]], [1]))
+    [[ 0.5 -0.5]]
+    """
+    fn = "cross_entropy_grad"
+    z, eps = _logits(logits, fn, reduction, label_smoothing)
+    z2, t = _index_targets(z, y_true, fn)
+    check_finite(z, "logits", fn)
+    g = _softmax_rows(z2)
+    rows = np.arange(z2.shape[0])
+    if eps:
+        g -= eps / z2.shape[1]
+    g[rows, t] -= 1 - eps
+    g = g.reshape(z.shape)
+    return scale_grad(g, reduction, max(g.size // z.shape[-1], 1))
+
+
+def _soft_targets(z, y_true, fn):
+    t = as_float_array(y_true, "y_true", fn)
+    if t.shape != z.shape:
+        hint = ""
+        if t.ndim == z.ndim - 1 and t.shape == z.shape[:-1]:
+            hint = " It looks like class indices: use cross_entropy for those."
+        raise ValueError(
+            f"{fn}: y_true has shape {t.shape} but logits have shape {z.shape}; soft targets "
+            "need one probability per class for every example (the same shape as the "
+            f"logits).{hint}"
+        )
+    t = t.astype(z.dtype, copy=False)
+    check_finite(t, "y_true", fn)
+    if t.size and t.min() < 0:
+        bad = t < 0
+        raise ValueError(
+            f"{fn}: y_true must be probabilities, but it has {int(bad.sum())} negative "
+            f"value(s), e.g. {float(t[bad][0]):g}. Each row must be a distribution over classes."
+        )
+    sums = t.reshape(-1, t.shape[-1]).sum(axis=1)
+    tol = max(1e-6, 4 * t.shape[-1] * float(np.finfo(t.dtype).eps))
+    off = np.abs(sums - 1) > tol
+    if off.any():
+        i = int(np.argmax(off))
+        raise ValueError(
+            f"{fn}: each row of y_true must sum to 1, but {int(off.sum())} row(s) do not "
+            f"(row {i} sums to {float(sums[i]):.6g}). Normalise the rows, e.g. "
+            "y_true / y_true.sum(axis=-1, keepdims=True), or pass class indices to cross_entropy."
+        )
+    return t
+
+
+def _smooth(t2: np.ndarray, eps: float) -> np.ndarray:
+    return t2 if not eps else t2 * (1 - eps) + eps / t2.shape[1]
+
+
+def soft_cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
+    r"""Cross-entropy against probability targets, like ``F.cross_entropy`` with soft labels.
+
+    Parameters
+    ----------
+    logits : array_like
+        Raw scores, shape (N, C) or (C,).
+    y_true : array_like
+        Target distributions, the same shape as ``logits``; each row
+        non-negative and summing to 1 (within 1e-6).
+
+    Notes
+    -----
+    .. math:: L = -\sum_c t_c \log \mathrm{softmax}(z)_c, \qquad
+              \frac{\partial L}{\partial z} = \mathrm{softmax}(z) \sum_c t_c - t
+
+    With one-hot rows this equals :func:`cross_entropy` with the indices.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> print(f"{lv.soft_cross_entropy([[2.0, 0.5, -1.0]], [[1.0, 0.0, 0.0]]):.4f}")
+    0.2413
+    """
+    fn = "soft_cross_entropy"
+    z, eps = _logits(logits, fn, reduction, label_smoothing)
+    t = _soft_targets(z, y_true, fn)
+    z2 = z.reshape(-1, z.shape[-1])
+    t2 = _smooth(t.reshape(z2.shape), eps)
+    logp, m = _log_softmax_rows(z2, fn)
+    _warn_if_probabilities(z2, m, fn)
+    per = -(t2 * logp).sum(axis=1).reshape(z.shape[:-1])
+    out = reduce(per, reduction, max(per.size, 1))
+    ensure_finite_result(out, fn, [("logits", z)])
+    return out
+
+
+def soft_cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
+    """Gradient of :func:`soft_cross_entropy` w.r.t. the logits: softmax(z) * sum(t) - t.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> print(lv.soft_cross_entropy_grad([[0.0, 0.0]], [[0.25, 0.75]]))
+    [[ 0.25 -0.25]]
+    """
+    fn = "soft_cross_entropy_grad"
+    z, eps = _logits(logits, fn, reduction, label_smoothing)
+    t = _soft_targets(z, y_true, fn)
+    check_finite(z, "logits", fn)
+    z2 = z.reshape(-1, z.shape[-1])
+    t2 = _smooth(t.reshape(z2.shape), eps)
+    g = _softmax_rows(z2)
+    g *= t2.sum(axis=1, keepdims=True)
+    g -= t2
+    g = g.reshape(z.shape)
+    return scale_grad(g, reduction, max(g.size // z.shape[-1], 1))
