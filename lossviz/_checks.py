@@ -61,6 +61,10 @@ def first_bad_index(a: np.ndarray, bad: np.ndarray) -> str:
 
 def check_finite(a: np.ndarray, name: str, fn: str) -> None:
     """Raise if ``a`` holds NaN or +-inf, pointing at the first one."""
+    # Fast path: a finite sum proves every entry finite (any inf or NaN makes
+    # the sum inf or NaN); only a non-finite sum needs the element-wise look.
+    if a.size == 0 or np.isfinite(np.add.reduce(a, axis=None)):
+        return
     bad = ~np.isfinite(a)
     if bad.any():
         what = "NaN" if np.isnan(a[bad]).any() else "an infinite value"

@@ -37,7 +37,8 @@ __all__ = [
 ]
 
 _LOG_CLAMP = -100.0  # PyTorch clamps log(p) and log(1 - p) at -100 in binary_cross_entropy
-_GRAD_EPS = 1e-12  # ... and divides by max(p (1 - p), 1e-12) in its gradient
+# ... and divides by max(p (1 - p), 1e-12) in its gradient, with 1e-12 held as a float32.
+_GRAD_EPS = float(np.float32(1e-12))
 
 _P_HINT = ("p must be probabilities. Did you pass logits (raw scores)? Then use "
            "binary_cross_entropy_with_logits, or apply lossviz.sigmoid first.")
@@ -122,6 +123,8 @@ def binary_cross_entropy_grad(p, y_true, *, reduction="mean"):
 
 def _bce_logits_inputs(logits, y_true, fn, reduction):
     z, y = float_pair(logits, y_true, fn, reduction, names=("logits", "y_true"))
+    # Checked up front: sigmoid(+-inf) is finite, so the result would hide an inf.
+    check_finite(z, "logits", fn)
     check_unit_interval(y, "y_true", fn, _Y_HINT)
     return z, y
 
@@ -153,15 +156,18 @@ def binary_cross_entropy_with_logits(logits, y_true, *, reduction="mean"):
     """
     fn = "binary_cross_entropy_with_logits"
     z, y = _bce_logits_inputs(logits, y_true, fn, reduction)
+    # max(z, 0) - z y first: for a confident, correct prediction it is exactly
+    # 0, so the tiny log1p term below is not lost by adding it to a large number.
+    per = np.maximum(z, 0, out=np.empty_like(z))
+    per -= z * y
     # log(1 + exp(-|z|)) with log1p: exp(-|z|) <= 1 never overflows, and
     # log1p keeps the digits when it is tiny.
-    per = np.abs(z)
-    np.negative(per, out=per)
+    tail = np.abs(z, out=np.empty_like(z))
+    np.negative(tail, out=tail)
     with np.errstate(under="ignore"):
-        np.exp(per, out=per)
-    np.log1p(per, out=per)
-    per += np.maximum(z, 0)
-    per -= z * y
+        np.exp(tail, out=tail)
+    np.log1p(tail, out=tail)
+    per += tail
     out = reduce(per, reduction, per.size)
     ensure_finite_result(out, fn, [("logits", z), ("y_true", y)])
     return out
@@ -178,14 +184,14 @@ def binary_cross_entropy_with_logits_grad(logits, y_true, *, reduction="mean"):
     """
     fn = "binary_cross_entropy_with_logits_grad"
     z, y = _bce_logits_inputs(logits, y_true, fn, reduction)
-    # Stable sigmoid: only exp(-|z|) is ever computed.
-    e = np.abs(z)
-    np.negative(e, out=e)
-    with np.errstate(under="ignore"):
-        np.exp(e, out=e)
-    g = np.where(z >= 0, 1.0, e).astype(z.dtype, copy=False)
-    e += 1.0
-    g /= e
+    # sigma(z) = 1 / (1 + exp(-z)). For z < -709, exp(-z) overflows to inf and
+    # 1 / (1 + inf) = 0, which is within 1e-308 of the true value: harmless,
+    # so the overflow is silenced rather than branched around (one exp, no copies).
+    g = np.negative(z, out=np.empty_like(z))
+    with np.errstate(over="ignore"):
+        np.exp(g, out=g)
+    g += 1.0
+    np.reciprocal(g, out=g)
     g -= y
     ensure_finite_result(g, fn, [("logits", z), ("y_true", y)])
     return scale_grad(g, reduction, g.size)
@@ -201,6 +207,8 @@ def _logits(logits, fn, reduction, label_smoothing):
     z = as_float_array(logits, "logits", fn)
     check_logits_2d(z, "logits", fn)
     check_not_empty(z, "logits", fn, reduction)
+    # Checked up front: a -inf logit gives a finite softmax and would go unnoticed.
+    check_finite(z, "logits", fn)
     return z, eps
 
 
@@ -316,7 +324,6 @@ def cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="mean")
     fn = "cross_entropy_grad"
     z, eps = _logits(logits, fn, reduction, label_smoothing)
     z2, t = _index_targets(z, y_true, fn)
-    check_finite(z, "logits", fn)
     g = _softmax_rows(z2)
     rows = np.arange(z2.shape[0])
     if eps:
@@ -411,7 +418,6 @@ def soft_cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="m
     fn = "soft_cross_entropy_grad"
     z, eps = _logits(logits, fn, reduction, label_smoothing)
     t = _soft_targets(z, y_true, fn)
-    check_finite(z, "logits", fn)
     z2 = z.reshape(-1, z.shape[-1])
     t2 = _smooth(t.reshape(z2.shape), eps)
     g = _softmax_rows(z2)

@@ -63,7 +63,7 @@ def mse(y_pred, y_true, *, reduction="mean"):
     """
     fn = "mse"
     a, b = float_pair(y_pred, y_true, fn, reduction)
-    d = np.subtract(a, b)
+    d = np.subtract(a, b, out=np.empty_like(a))  # an array even for 0-d input
     if reduction == "none":
         out = np.square(d, out=d)
     else:
@@ -84,7 +84,7 @@ def mse_grad(y_pred, y_true, *, reduction="mean"):
     """
     fn = "mse_grad"
     a, b = float_pair(y_pred, y_true, fn, reduction)
-    g = np.subtract(a, b)
+    g = np.subtract(a, b, out=np.empty_like(a))
     g *= 2.0 / g.size if reduction == "mean" else 2.0
     ensure_finite_result(g, fn, [("y_pred", a), ("y_true", b)])
     return g
@@ -96,7 +96,7 @@ def mae(y_pred, y_true, *, reduction="mean"):
     Notes
     -----
     .. math:: \mathrm{MAE} = \frac{1}{n}\sum_i |\hat y_i - y_i|, \qquad
-              \frac{\partial\,\mathrm{MAE}}{\partial \hat y_i} = \frac{\operatorname{sign}(\hat y_i - y_i)}{n}
+              \partial_{\hat y_i}\mathrm{MAE} = \mathrm{sign}(\hat y_i - y_i) / n
 
     The gradient has the same size for every miss, big or small, which is why
     one outlier cannot drag an MAE fit far. At a perfect prediction the
@@ -186,7 +186,7 @@ def huber_grad(y_pred, y_true, *, delta=1.0, reduction="mean"):
     fn = "huber_grad"
     delta = _huber_delta(delta, fn)
     a, b = float_pair(y_pred, y_true, fn, reduction)
-    d = np.subtract(a, b)
+    d = np.subtract(a, b, out=np.empty_like(a))
     ensure_finite_result(d, fn, [("y_pred", a), ("y_true", b)])
     g = np.clip(d, -delta, delta, out=d)
     return scale_grad(g, reduction, g.size)

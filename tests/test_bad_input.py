@@ -1,0 +1,376 @@
+"""Bad input gets a clear error, never a silent number.
+
+Every check asserts the exception type and a ``match=`` on the message: the argument's name and
+the words that tell the learner what to do. One warning exists, for the most common mistake
+the course teaches (softmax applied before cross_entropy); valid input produces no warning.
+"""
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+import lossviz as lv
+
+# (function, name of the first argument, valid first argument, valid targets)
+# for every loss and every gradient
+_VALID = {
+    "mse": ("y_pred", [0.5, 1.0, 2.0], [0.0, 1.0, 1.5]),
+    "mae": ("y_pred", [0.5, 1.0, 2.0], [0.0, 1.0, 1.5]),
+    "huber": ("y_pred", [0.5, 1.0, 2.0], [0.0, 1.0, 1.5]),
+    "binary_cross_entropy": ("p", [0.2, 0.5, 0.9], [0.0, 1.0, 1.0]),
+    "binary_cross_entropy_with_logits": ("logits", [-1.0, 0.5, 3.0], [0.0, 1.0, 1.0]),
+    "cross_entropy": ("logits", [[1.0, 2.0, -1.0], [0.0, 3.0, 1.0]], [0, 2]),
+    "soft_cross_entropy": ("logits", [[1.0, 2.0, -1.0], [0.0, 3.0, 1.0]],
+                           [[0.5, 0.5, 0.0], [0.0, 0.25, 0.75]]),
+}
+ELEMENTWISE = ["mse", "mae", "huber", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
+
+
+def _functions(names):
+    for name in names:
+        for suffix in ("", "_grad"):
+            yield pytest.param(name, getattr(lv, name + suffix), id=name + suffix)
+
+
+ALL = list(_functions(sorted(_VALID)))
+PAIRS = list(_functions(ELEMENTWISE))
+
+
+def test_valid_inputs_are_accepted_by_every_function():
+    # the baseline for the bad inputs below: each valid call returns a finite number
+    for name, (_, x, y) in _VALID.items():
+        for suffix in ("", "_grad"):
+            assert np.all(np.isfinite(getattr(lv, name + suffix)(x, y)))
+
+
+# --------------------------------------------------------------------------------------------
+# Shapes: never broadcast
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "fn"), PAIRS)
+@pytest.mark.parametrize(("shape_x", "shape_y"), [((3,), (3, 1)), ((3, 1), (3,)), ((3,), (1,)),
+                                                  ((2, 3), (3,)), ((3,), (4,))])
+def test_shape_mismatch_is_refused(name, fn, shape_x, shape_y):
+    # numpy would broadcast (3,) against (3, 1) to (3, 3) and compare every prediction with
+    # every target; torch only warns. lossviz refuses and says how to reshape.
+    arg = _VALID[name][0]
+    x, y = np.full(shape_x, 0.5), np.full(shape_y, 0.5)
+    message = (rf"{arg} has shape {re.escape(str(shape_x))} but y_true has shape "
+               rf"{re.escape(str(shape_y))}.*(?i:reshape)")
+    with pytest.raises(ValueError, match=message):
+        fn(x, y)
+    with pytest.raises(ValueError, match=message):
+        fn(x, y, reduction="none")
+
+
+@pytest.mark.parametrize("fn", [lv.soft_cross_entropy, lv.soft_cross_entropy_grad])
+def test_soft_targets_of_a_different_shape(fn):
+    logits = np.zeros((2, 3))
+    with pytest.raises(ValueError, match=r"y_true has shape \(2, 2\) but logits have shape "
+                                         r"\(2, 3\).*same shape"):
+        fn(logits, np.full((2, 2), 0.5))
+    # class indices given to soft_cross_entropy: the message points to cross_entropy
+    with pytest.raises(ValueError, match=r"y_true has shape \(2,\).*use cross_entropy"):
+        fn(logits, np.array([0.0, 1.0]))
+
+
+# --------------------------------------------------------------------------------------------
+# NaN, inf, empty, options
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "fn"), ALL)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("where", ["first", "targets"])
+def test_nan_and_inf_are_refused(name, fn, bad, where):
+    arg, x, y = _VALID[name]
+    x, y = np.array(x, dtype=float), np.array(y)
+    if where == "first":
+        x.flat[1] = bad
+        arg_named = arg
+    else:
+        if name == "cross_entropy":  # integer labels cannot be NaN; float labels are refused
+            with pytest.raises(TypeError, match=r"y_true must hold integer class indices"):
+                fn(x, np.array([0.0, bad]))
+            return
+        y = y.astype(float)
+        y.flat[1] = bad
+        arg_named = "y_true"
+    what = "NaN" if np.isnan(bad) else "infinite"
+    # the message names the argument, the bad value and where it is, and what to do
+    message = rf"{arg_named} contains (an )?{what}.*index.*fix"
+    if np.isinf(bad) and (arg_named, name) != ("logits", "binary_cross_entropy_with_logits"):
+        if name.startswith("binary_cross_entropy"):
+            # an infinite probability or binary target is first of all outside [0, 1]
+            message = rf"{arg_named} must lie in \[0, 1\].*{'-' if bad < 0 else ''}inf.*index"
+    with warnings.catch_warnings():
+        # some losses compute first and check the (cheap) result afterwards, so inf - inf may
+        # raise numpy's RuntimeWarning on the way to the ValueError; the error is what counts
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(ValueError, match=message):
+            fn(x, y)
+        with pytest.raises(ValueError, match=rf"{arg_named} (contains|must lie)"):
+            fn(x, y, reduction="none")
+
+
+@pytest.mark.parametrize(("name", "fn"), PAIRS)
+def test_empty_input_with_mean_is_refused(name, fn):
+    # the mean of no losses is 0/0; torch returns nan, lossviz explains
+    arg = _VALID[name][0]
+    with pytest.raises(ValueError, match=rf"{arg} is empty.*reduction='sum'"):
+        fn([], [])
+    # "sum" of nothing is a well-defined 0
+    assert np.sum(fn([], [], reduction="sum")) == 0
+
+
+@pytest.mark.parametrize("fn", [lv.cross_entropy, lv.cross_entropy_grad])
+def test_empty_batch_of_logits_with_mean_is_refused(fn):
+    with pytest.raises(ValueError, match=r"logits is empty.*reduction='sum'"):
+        fn(np.zeros((0, 3)), np.zeros(0, dtype=int))
+
+
+@pytest.mark.parametrize(("name", "fn"), ALL)
+@pytest.mark.parametrize("reduction", ["avg", "Mean", "", None, "elementwise_mean"])
+def test_unknown_reduction_is_refused(name, fn, reduction):
+    _, x, y = _VALID[name]
+    with pytest.raises(ValueError, match=r"reduction must be one of 'mean', 'sum' or 'none', "
+                                         rf"got {re.escape(repr(reduction))}"):
+        fn(x, y, reduction=reduction)
+
+
+@pytest.mark.parametrize("fn", [lv.huber, lv.huber_grad])
+@pytest.mark.parametrize("delta", [0.0, -1.0, np.inf, np.nan])
+def test_delta_must_be_positive(fn, delta):
+    with pytest.raises(ValueError, match=r"delta must be a positive.*delta=1\.0"):
+        fn([1.0, 2.0], [0.0, 0.0], delta=delta)
+
+
+@pytest.mark.parametrize("fn", [lv.huber, lv.huber_grad])
+def test_delta_must_be_a_number(fn):
+    with pytest.raises(TypeError, match=r"delta must be a real number"):
+        fn([1.0, 2.0], [0.0, 0.0], delta="1")
+
+
+@pytest.mark.parametrize(("name", "fn"), list(_functions(["cross_entropy",
+                                                          "soft_cross_entropy"])))
+@pytest.mark.parametrize("ls", [-0.1, 1.5, 2.0])
+def test_label_smoothing_outside_unit_interval(name, fn, ls):
+    _, x, y = _VALID[name]
+    with pytest.raises(ValueError, match=rf"label_smoothing must be in \[0, 1\], got {ls}"):
+        fn(x, y, label_smoothing=ls)
+
+
+# --------------------------------------------------------------------------------------------
+# Binary cross-entropy: probabilities and targets in [0, 1]
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fn", [lv.binary_cross_entropy, lv.binary_cross_entropy_grad])
+@pytest.mark.parametrize("p", [[0.5, 1.2], [-0.1, 0.5], [2.3, -1.7]])
+def test_probabilities_outside_unit_interval_suggest_the_logits_version(fn, p):
+    # values like 2.3 or -1.7 are raw scores: the message names the fix
+    with pytest.raises(ValueError,
+                       match=r"p must lie in \[0, 1\].*binary_cross_entropy_with_logits"):
+        fn(p, [1.0, 0.0])
+
+
+@pytest.mark.parametrize("fn", [lv.binary_cross_entropy, lv.binary_cross_entropy_grad,
+                                lv.binary_cross_entropy_with_logits,
+                                lv.binary_cross_entropy_with_logits_grad])
+@pytest.mark.parametrize("y", [[1.0, 2.0], [-1.0, 0.0], [0.0, 1.0000001]])
+def test_binary_targets_outside_unit_interval(fn, y):
+    # e.g. labels -1/+1 from an SVM text book, or 1/2 from 1-based class numbers
+    with pytest.raises(ValueError, match=r"y_true must lie in \[0, 1\].*labels 0 or 1"):
+        fn([0.3, 0.6], y)
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-entropy with class indices
+# --------------------------------------------------------------------------------------------
+
+CE = [lv.cross_entropy, lv.cross_entropy_grad]
+LOGITS = np.array([[1.0, 2.0, -1.0], [0.0, 3.0, 1.0], [0.5, 0.5, 0.0]])  # N = 3, C = 3
+
+
+@pytest.mark.parametrize("fn", CE)
+@pytest.mark.parametrize("labels", [np.array([0.0, 1.0, 2.0]), [0.5, 1, 2], [True, False, True]])
+def test_class_labels_must_be_integers(fn, labels):
+    with pytest.raises(TypeError, match=r"y_true must hold integer class indices"):
+        fn(LOGITS, labels)
+
+
+@pytest.mark.parametrize("fn", CE)
+def test_float_labels_get_the_fix(fn):
+    # whole numbers stored as floats: convert; probability rows: use soft_cross_entropy
+    with pytest.raises(TypeError, match=r"y_true.*astype\(int\).*soft_cross_entropy"):
+        fn(LOGITS, np.array([0.0, 1.0, 2.0]))
+
+
+@pytest.mark.parametrize("fn", CE)
+def test_class_labels_out_of_range_are_listed(fn):
+    # C = 3 classes: valid labels 0, 1, 2; 3 and -1 are listed with the range
+    with pytest.raises(ValueError, match=r"y_true.*\[-1, 3\].*valid range 0\.\.2"):
+        fn(LOGITS, np.array([3, -1, 0]))
+    # 1-based labels 1..3 -- the classic off-by-one
+    with pytest.raises(ValueError, match=r"y_true.*\[3\].*0\.\.2.*0-based"):
+        fn(LOGITS, np.array([1, 2, 3]))
+    # one example (C,) with a scalar label
+    with pytest.raises(ValueError, match=r"y_true.*\[5\].*0\.\.2"):
+        fn(LOGITS[0], 5)
+
+
+@pytest.mark.parametrize("fn", CE)
+@pytest.mark.parametrize("labels", [np.array([0, 1]), np.array([0, 1, 2, 0]),
+                                    np.array([[0], [1], [2]]), np.array(1)])
+def test_wrong_number_of_class_labels(fn, labels):
+    with pytest.raises(ValueError,
+                       match=r"y_true has shape .* but one class index per row of logits, "
+                             r"shape \(3,\).*one label per example"):
+        fn(LOGITS, labels)
+
+
+@pytest.mark.parametrize("fn", CE)
+def test_single_example_needs_a_scalar_label(fn):
+    with pytest.raises(ValueError, match=r"y_true has shape \(2,\).*single integer class index"):
+        fn(LOGITS[0], np.array([0, 1]))
+
+
+@pytest.mark.parametrize(("name", "fn"), list(_functions(["cross_entropy",
+                                                          "soft_cross_entropy"])))
+def test_logits_need_a_class_axis(name, fn):
+    # a single number has no classes; a yes/no problem with one logit is the binary loss
+    target = 0 if name == "cross_entropy" else 1.0
+    with pytest.raises(ValueError, match=r"logits is a single number \(0-d\).*class axis.*"
+                                         r"binary_cross_entropy_with_logits"):
+        fn(np.float64(2.0), target)
+
+
+@pytest.mark.parametrize(("name", "fn"), list(_functions(["cross_entropy",
+                                                          "soft_cross_entropy"])))
+def test_logits_with_more_than_two_axes(name, fn):
+    target = np.zeros((2, 2), dtype=int) if name == "cross_entropy" else np.full((2, 2, 3), 1 / 3)
+    with pytest.raises(ValueError, match=r"logits has shape \(2, 2, 3\).*\(N, C\)"):
+        fn(np.zeros((2, 2, 3)), target)
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-entropy with probability targets
+# --------------------------------------------------------------------------------------------
+
+SOFT = [lv.soft_cross_entropy, lv.soft_cross_entropy_grad]
+
+
+@pytest.mark.parametrize("fn", SOFT)
+def test_soft_targets_must_not_be_negative(fn):
+    # [1.2, -0.2, 0] sums to 1 but is not a distribution
+    with pytest.raises(ValueError, match=r"y_true must be probabilities.*negative.*-0\.2"):
+        fn(LOGITS[:2], [[1.2, -0.2, 0.0], [0.0, 0.5, 0.5]])
+
+
+@pytest.mark.parametrize("fn", SOFT)
+@pytest.mark.parametrize("row", [[0.5, 0.5, 0.5], [0.2, 0.2, 0.2], [0.0, 0.0, 0.0],
+                                 [0.3333, 0.3333, 0.3333]])
+def test_soft_target_rows_must_sum_to_one(fn, row):
+    # 0.3333 * 3 = 0.9999: off by 1e-4, beyond the ~1e-6 tolerance
+    with pytest.raises(ValueError, match=r"each row of y_true must sum to 1.*row 1 sums to"
+                                         r".*[Nn]ormalise"):
+        fn(LOGITS[:2], [[0.0, 1.0, 0.0], row])
+
+
+@pytest.mark.parametrize("fn", SOFT)
+def test_soft_target_rows_within_tolerance_are_accepted(fn):
+    # rows normalised in float32 or by a division are off by ~1e-8: accepted
+    q = np.array([[1 / 3 + 1e-8, 1 / 3, 1 / 3], [0.1, 0.2, 0.7]])
+    assert np.all(np.isfinite(fn(LOGITS[:2], q)))
+
+
+# --------------------------------------------------------------------------------------------
+# Non-numeric input
+# --------------------------------------------------------------------------------------------
+
+NON_NUMERIC = [
+    pytest.param("0.5", id="str"),
+    pytest.param(b"0.5", id="bytes"),
+    pytest.param(None, id="None"),
+    pytest.param([object(), object(), object()], id="objects"),
+    pytest.param(np.array(["a", "b", "c"]), id="str-array"),
+    pytest.param([0.5, [1.0, 2.0], 3.0], id="ragged-list"),
+    pytest.param(np.array([1 + 2j, 0j, 1j]), id="complex"),
+]
+
+
+@pytest.mark.parametrize(("name", "fn"), ALL)
+@pytest.mark.parametrize("bad", NON_NUMERIC)
+def test_non_numeric_first_argument(name, fn, bad):
+    arg, _, y = _VALID[name]
+    if name in ("cross_entropy", "soft_cross_entropy") and isinstance(bad, np.ndarray):
+        bad = np.stack([bad, bad])  # keep the (N, C) shape so only the type is wrong
+        y = y[:2]
+    with pytest.raises(TypeError, match=rf"{arg} (must|could not)"):
+        fn(bad, y)
+
+
+@pytest.mark.parametrize(("name", "fn"), ALL)
+@pytest.mark.parametrize("bad", NON_NUMERIC)
+def test_non_numeric_targets(name, fn, bad):
+    _, x, _ = _VALID[name]
+    with pytest.raises(TypeError, match=r"y_true (must|could not)"):
+        fn(x, bad)
+
+
+@pytest.mark.parametrize("fn", [lv.sigmoid, lv.sigmoid_grad, lv.log_sigmoid, lv.softmax,
+                                lv.log_softmax, lv.logsumexp])
+@pytest.mark.parametrize("bad", ["1.0", None, [object()]])
+def test_activations_refuse_non_numeric_input(fn, bad):
+    with pytest.raises(TypeError, match=r"(must|could not)"):
+        fn(bad)
+
+
+# --------------------------------------------------------------------------------------------
+# The one warning: softmax applied before cross_entropy
+# --------------------------------------------------------------------------------------------
+
+PROBABILITY_ROWS = [
+    [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]],
+    [[0.25, 0.25, 0.25, 0.25]],
+    [[1.0, 0.0]],
+]
+
+
+@pytest.mark.parametrize("rows", PROBABILITY_ROWS)
+def test_cross_entropy_warns_when_given_probabilities(rows):
+    labels = [0] * len(rows)
+    with pytest.warns(UserWarning, match=r"(?i)looks like probabilities.*logits.*softmax"):
+        loss = lv.cross_entropy(rows, labels)
+    # it still computes what was asked (softmax of the probabilities), like torch
+    assert np.isfinite(loss)
+
+
+def test_cross_entropy_on_softmax_output_warns():
+    # the course's mistake: softmax first, then cross_entropy
+    probs = lv.softmax(np.array([[2.0, 0.5, -1.0]]))
+    with pytest.warns(UserWarning, match=r"softmax"):
+        lv.cross_entropy(probs, [0])
+
+
+@pytest.mark.parametrize("logits", [
+    [[2.0, 0.5, -1.0]],          # the course example
+    [[0.7, 0.2, 0.2]],           # in [0, 1] but sums to 1.1
+    [[0.5, 0.4, 0.0]],           # in [0, 1] but sums to 0.9
+    [[0.7, 0.2, 0.1], [2.0, 0.0, 1.0]],  # only one row looks like probabilities
+    np.log([[0.7, 0.2, 0.1]]),   # log-probabilities are valid logits
+    [[0.0, 0.0, 0.0]],
+])
+def test_valid_logits_produce_no_warning(logits):
+    labels = [0] * len(logits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lv.cross_entropy(logits, labels)
+        lv.cross_entropy_grad(logits, labels)
+        for name, (loss, grad) in lv.LOSSES.items():
+            _, x, y = _VALID[name]
+            loss(x, y)
+            grad(x, y)
