@@ -159,10 +159,11 @@ def binary_cross_entropy_with_logits(logits, y_true, *, reduction="mean"):
     # max(z, 0) - z y first: for a confident, correct prediction it is exactly
     # 0, so the tiny log1p term below is not lost by adding it to a large number.
     per = np.maximum(z, 0, out=np.empty_like(z))
-    per -= z * y
+    tail = np.multiply(z, y, out=np.empty_like(z))
+    per -= tail
     # log(1 + exp(-|z|)) with log1p: exp(-|z|) <= 1 never overflows, and
     # log1p keeps the digits when it is tiny.
-    tail = np.abs(z, out=np.empty_like(z))
+    np.abs(z, out=tail)
     np.negative(tail, out=tail)
     with np.errstate(under="ignore"):
         np.exp(tail, out=tail)
@@ -239,11 +240,21 @@ def _log_softmax_rows(z2: np.ndarray, fn: str):
     return shifted, m
 
 
-def _softmax_rows(z2: np.ndarray) -> np.ndarray:
+def _shifted_logsumexp(z2: np.ndarray):
+    """Row maxima m (N, 1) and log(sum_k exp(z_k - m)) (N,), without a (N, C) result."""
+    m = np.max(z2, axis=1, keepdims=True)
+    e = np.subtract(z2, m)
+    with np.errstate(under="ignore"):
+        np.exp(e, out=e)
+    return m, np.log(e.sum(axis=1))
+
+
+def _softmax_rows(z2: np.ndarray, scale=1.0) -> np.ndarray:
+    """softmax(z2) * scale, row-wise (scale is 1 or a per-row (N, 1) factor)."""
     e = z2 - np.max(z2, axis=1, keepdims=True)
     with np.errstate(under="ignore"):
         np.exp(e, out=e)
-    e /= e.sum(axis=1, keepdims=True)
+    e *= scale / e.sum(axis=1, keepdims=True)  # one multiply instead of a division
     return e
 
 
@@ -297,13 +308,15 @@ def cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
     fn = "cross_entropy"
     z, eps = _logits(logits, fn, reduction, label_smoothing)
     z2, t = _index_targets(z, y_true, fn)
-    logp, m = _log_softmax_rows(z2, fn)
+    m, log_s = _shifted_logsumexp(z2)
     _warn_if_probabilities(z2, m, fn)
-    rows = np.arange(z2.shape[0])
-    per = -logp[rows, t]
+    # -log p_y = log(sum_k exp(z_k - m)) - (z_y - m). Subtracting m from z_y
+    # first keeps tiny losses exact when the logits are huge.
+    per = log_s - (z2[np.arange(z2.shape[0]), t] - m[:, 0])
     if eps:
+        # Smoothing adds eps * (mean over classes of -log p_c).
         per *= 1 - eps
-        per -= eps * logp.mean(axis=1)
+        per += eps * (log_s - (z2.mean(axis=1) - m[:, 0]))
     per = per.reshape(z.shape[:-1])
     out = reduce(per, reduction, max(per.size, 1))
     ensure_finite_result(out, fn, [("logits", z)])
@@ -325,12 +338,12 @@ def cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="mean")
     z, eps = _logits(logits, fn, reduction, label_smoothing)
     z2, t = _index_targets(z, y_true, fn)
     g = _softmax_rows(z2)
-    rows = np.arange(z2.shape[0])
     if eps:
         g -= eps / z2.shape[1]
-    g[rows, t] -= 1 - eps
-    g = g.reshape(z.shape)
-    return scale_grad(g, reduction, max(g.size // z.shape[-1], 1))
+    # Subtract the target before scaling by 1/N: p_y - 1 cancels when p_y is
+    # near 1, and rounding p_y / N first would be magnified by that cancellation.
+    g[np.arange(z2.shape[0]), t] -= 1 - eps
+    return scale_grad(g, reduction, z2.shape[0]).reshape(z.shape)
 
 
 def _soft_targets(z, y_true, fn):
@@ -420,8 +433,6 @@ def soft_cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="m
     t = _soft_targets(z, y_true, fn)
     z2 = z.reshape(-1, z.shape[-1])
     t2 = _smooth(t.reshape(z2.shape), eps)
-    g = _softmax_rows(z2)
-    g *= t2.sum(axis=1, keepdims=True)
+    g = _softmax_rows(z2, t2.sum(axis=1, keepdims=True))
     g -= t2
-    g = g.reshape(z.shape)
-    return scale_grad(g, reduction, max(g.size // z.shape[-1], 1))
+    return scale_grad(g, reduction, z2.shape[0]).reshape(z.shape)
