@@ -1,0 +1,98 @@
+# lossviz: two commands for learners (`make lab`, `make test`), a few more for contributors.
+# Needs only python3 (>= 3.10) and make; everything else goes into .venv.
+#
+#   make lab                 set up .venv, open JupyterLab on notebooks/ (127.0.0.1, token auth on)
+#   make test                set up .venv with dev tools, lint, then the unit tests + strict nbval
+#   make test WITH_TORCH=1   the same, with torch==2.13.0 installed so the PyTorch-parity tests run
+#   make lint                ruff check
+#   make bench               run every benchmarks/bench_*.py and print their tables
+#   make notebooks           re-execute notebooks/*.ipynb in place and normalise them
+#   make explore             serve notebooks/ as Voila dashboards on 127.0.0.1:8866
+#   make clean               remove caches and artifacts (keeps .venv); `make distclean` removes .venv too
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --quiet --quiet
+CONSTRAINTS := constraints.txt
+# An exact pin: a CPU wheel; an unpinned torch would pull a multi-GB GPU build.
+TORCH_SPEC := torch==2.13.0
+WITH_TORCH ?= 0
+
+# An exported MPLBACKEND=Agg would leak into notebook kernels and inline figures would vanish.
+unexport MPLBACKEND
+
+LAB_STAMP := $(VENV)/.lab-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
+TORCH_STAMP := $(VENV)/.torch-stamp
+TEST_SETUP := $(DEV_STAMP) $(if $(filter 1 yes true,$(WITH_TORCH)),$(TORCH_STAMP))
+
+# JupyterLab refuses to run as root without --allow-root; pass it only then.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+LINT_PATHS := $(wildcard lossviz tests benchmarks tools)
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+BENCHES := $(sort $(wildcard benchmarks/bench_*.py))
+# nbval collects only .ipynb files; pytest still collects tests/*.py. Skip notebooks/ while it is missing.
+PYTEST_ARGS := tests $(wildcard notebooks) --nbval --nbval-current-env \
+	--nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.DEFAULT_GOAL := help
+.PHONY: help lab test lint bench notebooks explore clean distclean setup setup-dev
+
+help:
+	@sed -n '1,/^$$/s/^# \{0,1\}//p' Makefile
+
+# --- the virtualenv: created when missing, refreshed when a requirements file changes -------------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(LAB_STAMP): requirements.txt $(CONSTRAINTS) pyproject.toml | $(BIN)/python
+	@echo "Installing requirements.txt and lossviz into $(VENV) (the first time takes a minute or two)"
+	$(PIP) install -r requirements.txt -c $(CONSTRAINTS)
+	$(PIP) install -e . -c $(CONSTRAINTS)
+	@touch $@
+
+$(DEV_STAMP): $(LAB_STAMP) requirements-dev.txt
+	@echo "Installing requirements-dev.txt into $(VENV)"
+	$(PIP) install -r requirements-dev.txt -c $(CONSTRAINTS)
+	@touch $@
+
+$(TORCH_STAMP): $(LAB_STAMP)
+	@echo "Installing $(TORCH_SPEC) (CPU) into $(VENV)"
+	$(PIP) install "$(TORCH_SPEC)" -c $(CONSTRAINTS)
+	@touch $@
+
+setup: $(LAB_STAMP)
+setup-dev: $(TEST_SETUP)
+
+# --- learners ------------------------------------------------------------------------------------
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
+
+explore: $(LAB_STAMP)
+	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=8866
+
+# --- contributors --------------------------------------------------------------------------------
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+
+# One pytest run: unit tests and strict nbval on the stored notebooks; the exit code is pytest's.
+test: $(TEST_SETUP)
+	@$(MAKE) --no-print-directory lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(TEST_SETUP)
+	@set -e; for b in $(BENCHES); do echo "== $$b"; $(BIN)/python $$b; echo; done
+
+notebooks: $(DEV_STAMP)
+	$(if $(NOTEBOOKS),$(BIN)/python tools/run_notebooks.py $(NOTEBOOKS),@echo "no notebooks in notebooks/")
+
+clean:
+	rm -rf .pytest_cache .hypothesis .ruff_cache artifacts build *.egg-info
+	find . -path ./$(VENV) -prune -o \( -name __pycache__ -o -name .ipynb_checkpoints \) \
+		-type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
