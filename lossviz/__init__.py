@@ -24,16 +24,26 @@ from .classification import (
     binary_cross_entropy,
     binary_cross_entropy_grad,
     binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_and_grad,
     binary_cross_entropy_with_logits_grad,
     cross_entropy,
+    cross_entropy_and_grad,
     cross_entropy_grad,
     soft_cross_entropy,
     soft_cross_entropy_grad,
 )
 from .gradcheck import numerical_grad
-from .regression import huber, huber_grad, mae, mae_grad, mse, mse_grad
+from .regression import huber, huber_grad, mae, mae_grad, mse, mse_and_grad, mse_grad
 
 __version__ = "0.1.0"
+
+#: Fused loss-and-gradient functions (validate once, share the work) for the
+#: losses a training loop calls most; each returns exactly (loss, grad).
+AND_GRAD = {
+    "mse": mse_and_grad,
+    "binary_cross_entropy_with_logits": binary_cross_entropy_with_logits_and_grad,
+    "cross_entropy": cross_entropy_and_grad,
+}
 
 #: Every loss with its gradient: name -> (loss, loss_grad). Tests and the
 #: slider explorers iterate over this.
@@ -51,12 +61,15 @@ LOSSES = {
 }
 
 __all__ = [
+    "AND_GRAD",
     "LOSSES",
     "binary_cross_entropy",
     "binary_cross_entropy_grad",
     "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_and_grad",
     "binary_cross_entropy_with_logits_grad",
     "cross_entropy",
+    "cross_entropy_and_grad",
     "cross_entropy_grad",
     "huber",
     "huber_grad",
@@ -66,6 +79,7 @@ __all__ = [
     "mae",
     "mae_grad",
     "mse",
+    "mse_and_grad",
     "mse_grad",
     "numerical_grad",
     "sigmoid",

@@ -29,8 +29,10 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_grad",
     "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_and_grad",
     "binary_cross_entropy_with_logits_grad",
     "cross_entropy",
+    "cross_entropy_and_grad",
     "cross_entropy_grad",
     "soft_cross_entropy",
     "soft_cross_entropy_grad",
@@ -125,6 +127,7 @@ def _bce_logits_inputs(logits, y_true, fn, reduction):
     z, y = float_pair(logits, y_true, fn, reduction, names=("logits", "y_true"))
     # Checked up front: sigmoid(+-inf) is finite, so the result would hide an inf.
     check_finite(z, "logits", fn)
+    check_finite(y, "y_true", fn)
     check_unit_interval(y, "y_true", fn, _Y_HINT)
     return z, y
 
@@ -156,6 +159,21 @@ def binary_cross_entropy_with_logits(logits, y_true, *, reduction="mean"):
     """
     fn = "binary_cross_entropy_with_logits"
     z, y = _bce_logits_inputs(logits, y_true, fn, reduction)
+    out = reduce(_bce_logits_terms(z, y, _exp_neg_abs(z)), reduction, z.size)
+    ensure_finite_result(out, fn, [("logits", z), ("y_true", y)])
+    return out
+
+
+def _exp_neg_abs(z: np.ndarray) -> np.ndarray:
+    """exp(-|z|), in (0, 1]: the one exponential both the loss and the gradient need."""
+    e = np.abs(z, out=np.empty_like(z))
+    np.negative(e, out=e)
+    with np.errstate(under="ignore"):
+        np.exp(e, out=e)
+    return e
+
+
+def _bce_logits_terms(z: np.ndarray, y: np.ndarray, e: np.ndarray) -> np.ndarray:
     # max(z, 0) - z y first: for a confident, correct prediction it is exactly
     # 0, so the tiny log1p term below is not lost by adding it to a large number.
     per = np.maximum(z, 0, out=np.empty_like(z))
@@ -163,15 +181,19 @@ def binary_cross_entropy_with_logits(logits, y_true, *, reduction="mean"):
     per -= tail
     # log(1 + exp(-|z|)) with log1p: exp(-|z|) <= 1 never overflows, and
     # log1p keeps the digits when it is tiny.
-    np.abs(z, out=tail)
-    np.negative(tail, out=tail)
-    with np.errstate(under="ignore"):
-        np.exp(tail, out=tail)
-    np.log1p(tail, out=tail)
+    np.log1p(e, out=tail)
     per += tail
-    out = reduce(per, reduction, per.size)
-    ensure_finite_result(out, fn, [("logits", z), ("y_true", y)])
-    return out
+    return per
+
+
+def _bce_logits_grad(z: np.ndarray, y: np.ndarray, e: np.ndarray, reduction: str) -> np.ndarray:
+    # sigma(z) from e = exp(-|z|) without overflow: 1 / (1 + e) for z >= 0 and
+    # e / (1 + e) for z < 0. The numerator max(e, [z >= 0]) is 1 or e (e <= 1),
+    # a branch on the sign without a select.
+    g = np.maximum(e, z >= 0, out=np.empty_like(z))
+    g /= 1.0 + e
+    g -= y
+    return scale_grad(g, reduction, g.size)
 
 
 def binary_cross_entropy_with_logits_grad(logits, y_true, *, reduction="mean"):
@@ -185,17 +207,29 @@ def binary_cross_entropy_with_logits_grad(logits, y_true, *, reduction="mean"):
     """
     fn = "binary_cross_entropy_with_logits_grad"
     z, y = _bce_logits_inputs(logits, y_true, fn, reduction)
-    # sigma(z) = 1 / (1 + exp(-z)). For z < -709, exp(-z) overflows to inf and
-    # 1 / (1 + inf) = 0, which is within 1e-308 of the true value: harmless,
-    # so the overflow is silenced rather than branched around (one exp, no copies).
-    g = np.negative(z, out=np.empty_like(z))
-    with np.errstate(over="ignore"):
-        np.exp(g, out=g)
-    g += 1.0
-    np.reciprocal(g, out=g)
-    g -= y
-    ensure_finite_result(g, fn, [("logits", z), ("y_true", y)])
-    return scale_grad(g, reduction, g.size)
+    return _bce_logits_grad(z, y, _exp_neg_abs(z), reduction)
+
+
+def binary_cross_entropy_with_logits_and_grad(logits, y_true, *, reduction="mean"):
+    """Both :func:`binary_cross_entropy_with_logits` and its gradient, validating once.
+
+    Returns exactly ``(binary_cross_entropy_with_logits(...), ..._grad(...))``;
+    a training step needs both, and this checks the inputs once and computes
+    exp(-|z|) once.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> loss, grad = lv.binary_cross_entropy_with_logits_and_grad([0.0], [1.0])
+    >>> print(f"{loss:.4f}", grad)
+    0.6931 [-0.5]
+    """
+    fn = "binary_cross_entropy_with_logits_and_grad"
+    z, y = _bce_logits_inputs(logits, y_true, fn, reduction)
+    e = _exp_neg_abs(z)  # shared by the loss and the gradient
+    out = reduce(_bce_logits_terms(z, y, e), reduction, z.size)
+    ensure_finite_result(out, fn, [("logits", z), ("y_true", y)])
+    return out, _bce_logits_grad(z, y, e, reduction)
 
 
 # ---------------------------------------------------------------------------
@@ -238,15 +272,6 @@ def _log_softmax_rows(z2: np.ndarray, fn: str):
         s = np.exp(shifted).sum(axis=1, keepdims=True)
     shifted -= np.log(s)
     return shifted, m
-
-
-def _shifted_logsumexp(z2: np.ndarray):
-    """Row maxima m (N, 1) and log(sum_k exp(z_k - m)) (N,), without a (N, C) result."""
-    m = np.max(z2, axis=1, keepdims=True)
-    e = np.subtract(z2, m)
-    with np.errstate(under="ignore"):
-        np.exp(e, out=e)
-    return m, np.log(e.sum(axis=1))
 
 
 def _softmax_rows(z2: np.ndarray, scale=1.0) -> np.ndarray:
@@ -308,7 +333,20 @@ def cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
     fn = "cross_entropy"
     z, eps = _logits(logits, fn, reduction, label_smoothing)
     z2, t = _index_targets(z, y_true, fn)
-    m, log_s = _shifted_logsumexp(z2)
+    per, _, _ = _ce_forward(z2, t, eps, fn)
+    out = reduce(per.reshape(z.shape[:-1]), reduction, z2.shape[0])
+    ensure_finite_result(out, fn, [("logits", z)])
+    return out
+
+
+def _ce_forward(z2: np.ndarray, t: np.ndarray, eps: float, fn: str):
+    """Per-example losses, plus exp(z - max) and its row sums for the gradient."""
+    m = np.max(z2, axis=1, keepdims=True)
+    e = np.subtract(z2, m)  # every entry <= 0: exp() cannot overflow
+    with np.errstate(under="ignore"):
+        np.exp(e, out=e)
+    s = e.sum(axis=1, keepdims=True)
+    log_s = np.log(s[:, 0])
     _warn_if_probabilities(z2, m, fn)
     # -log p_y = log(sum_k exp(z_k - m)) - (z_y - m). Subtracting m from z_y
     # first keeps tiny losses exact when the logits are huge.
@@ -317,10 +355,18 @@ def cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
         # Smoothing adds eps * (mean over classes of -log p_c).
         per *= 1 - eps
         per += eps * (log_s - (z2.mean(axis=1) - m[:, 0]))
-    per = per.reshape(z.shape[:-1])
-    out = reduce(per, reduction, max(per.size, 1))
-    ensure_finite_result(out, fn, [("logits", z)])
-    return out
+    return per, e, s
+
+
+def _ce_grad_from_exp(e: np.ndarray, s: np.ndarray, t: np.ndarray, eps: float, reduction: str):
+    """softmax - target from exp(z - max) and its row sums, in place in ``e``."""
+    e *= 1.0 / s  # softmax; one multiply instead of a division
+    if eps:
+        e -= eps / e.shape[1]
+    # Subtract the target before scaling by 1/N: p_y - 1 cancels when p_y is
+    # near 1, and rounding p_y / N first would be magnified by that cancellation.
+    e[np.arange(e.shape[0]), t] -= 1 - eps
+    return scale_grad(e, reduction, e.shape[0])
 
 
 def cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
@@ -337,13 +383,33 @@ def cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="mean")
     fn = "cross_entropy_grad"
     z, eps = _logits(logits, fn, reduction, label_smoothing)
     z2, t = _index_targets(z, y_true, fn)
-    g = _softmax_rows(z2)
-    if eps:
-        g -= eps / z2.shape[1]
-    # Subtract the target before scaling by 1/N: p_y - 1 cancels when p_y is
-    # near 1, and rounding p_y / N first would be magnified by that cancellation.
-    g[np.arange(z2.shape[0]), t] -= 1 - eps
-    return scale_grad(g, reduction, z2.shape[0]).reshape(z.shape)
+    e = z2 - np.max(z2, axis=1, keepdims=True)
+    with np.errstate(under="ignore"):
+        np.exp(e, out=e)
+    return _ce_grad_from_exp(e, e.sum(axis=1, keepdims=True), t, eps, reduction).reshape(z.shape)
+
+
+def cross_entropy_and_grad(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
+    """Both :func:`cross_entropy` and :func:`cross_entropy_grad`, sharing one softmax.
+
+    Returns exactly ``(cross_entropy(...), cross_entropy_grad(...))`` but
+    validates once and exponentiates the logits once, as a training step (or
+    PyTorch's forward + backward) would.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> loss, grad = lv.cross_entropy_and_grad([[0.0, 0.0]], [1])
+    >>> print(f"{loss:.4f}", grad)
+    0.6931 [[ 0.5 -0.5]]
+    """
+    fn = "cross_entropy_and_grad"
+    z, eps = _logits(logits, fn, reduction, label_smoothing)
+    z2, t = _index_targets(z, y_true, fn)
+    per, e, s = _ce_forward(z2, t, eps, fn)
+    out = reduce(per.reshape(z.shape[:-1]), reduction, z2.shape[0])
+    ensure_finite_result(out, fn, [("logits", z)])
+    return out, _ce_grad_from_exp(e, s, t, eps, reduction).reshape(z.shape)
 
 
 def _soft_targets(z, y_true, fn):

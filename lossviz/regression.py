@@ -13,7 +13,7 @@ import numpy as np
 from ._checks import check_positive, ensure_finite_result
 from ._common import float_pair, reduce, scale_grad
 
-__all__ = ["mse", "mse_grad", "mae", "mae_grad", "huber", "huber_grad"]
+__all__ = ["mse", "mse_and_grad", "mse_grad", "mae", "mae_grad", "huber", "huber_grad"]
 
 
 def _sum_of_squares(d: np.ndarray) -> float:
@@ -88,6 +88,31 @@ def mse_grad(y_pred, y_true, *, reduction="mean"):
     g *= 2.0 / g.size if reduction == "mean" else 2.0
     ensure_finite_result(g, fn, [("y_pred", a), ("y_true", b)])
     return g
+
+
+def mse_and_grad(y_pred, y_true, *, reduction="mean"):
+    """Both :func:`mse` and :func:`mse_grad` from one validation and one subtraction.
+
+    Returns exactly ``(mse(...), mse_grad(...))``, as a training step needs.
+
+    Examples
+    --------
+    >>> import lossviz as lv
+    >>> loss, grad = lv.mse_and_grad([4, 2, 3], [3, 5, 2])
+    >>> print(f"{loss:.4f}", grad.round(4))
+    3.6667 [ 0.6667 -2.      0.6667]
+    """
+    fn = "mse_and_grad"
+    a, b = float_pair(y_pred, y_true, fn, reduction)
+    d = np.subtract(a, b, out=np.empty_like(a))
+    if reduction == "none":
+        out = np.square(d)
+    else:
+        total = _sum_of_squares(d)
+        out = a.dtype.type(total / d.size if reduction == "mean" else total)
+    ensure_finite_result(out, fn, [("y_pred", a), ("y_true", b)])
+    d *= 2.0 / d.size if reduction == "mean" else 2.0
+    return out, d
 
 
 def mae(y_pred, y_true, *, reduction="mean"):

@@ -102,10 +102,10 @@ def test_nan_and_inf_are_refused(name, fn, bad, where):
     what = "NaN" if np.isnan(bad) else "infinite"
     # the message names the argument, the bad value and where it is, and what to do
     message = rf"{arg_named} contains (an )?{what}.*index.*fix"
-    if np.isinf(bad) and (arg_named, name) != ("logits", "binary_cross_entropy_with_logits"):
-        if name.startswith("binary_cross_entropy"):
-            # an infinite probability or binary target is first of all outside [0, 1]
-            message = rf"{arg_named} must lie in \[0, 1\].*{'-' if bad < 0 else ''}inf.*index"
+    if np.isinf(bad) and name == "binary_cross_entropy":
+        # an infinite probability or binary target is first of all outside [0, 1]
+        # (binary_cross_entropy_with_logits checks finiteness of both arguments first)
+        message = rf"{arg_named} must lie in \[0, 1\].*{'-' if bad < 0 else ''}inf.*index"
     with warnings.catch_warnings():
         # some losses compute first and check the (cheap) result afterwards, so inf - inf may
         # raise numpy's RuntimeWarning on the way to the ValueError; the error is what counts
