@@ -72,7 +72,9 @@ lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
 
 explore: $(LAB_STAMP)
-	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=8866
+	@echo "Landing page: http://127.0.0.1:8866/voila/render/index.ipynb  (all files: http://127.0.0.1:8866/)"
+	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=8866 \
+		--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension
 
 # --- contributors --------------------------------------------------------------------------------
 lint: $(DEV_STAMP)

@@ -88,11 +88,11 @@ RIGHT = {
         lambda p, y: -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)),
         lambda p, y: np.mean(np.where(y == 1, -np.log(p), -np.log(1 - p))),
     ],
-    # -ln 0.01 = 4.60517
-    "03.1": [4.605, -np.log(0.01)],
+    # y = 0, p = 0.98: -ln(1 - 0.98) = -ln 0.02 = 3.91202
+    "03.1": [3.912, -np.log(0.02), -np.log(1 - 0.98)],
     "03.2": ["B", "b", " (b) ", "B)"],
-    # 0.99 / (2 * 0.99 * 0.01 * 0.99) = 1 / 0.0198 = 50.505; "about 50" is accepted
-    "03.3": [50.5, 50, 1 / (2 * 0.01 * 0.99)],
+    # 0.95 / (2 * 0.95 * 0.05 * 0.95) = 1 / 0.095 = 10.526; "about 10.5" is accepted
+    "03.3": [10.53, 10.5, 1 / (2 * 0.05 * 0.95)],
     "04.1": [
         lambda z, y: 2 * (_sig(z) - y) * _sig(z) * (1 - _sig(z)),
         lambda z, y: 2 * (lv.sigmoid(z) - y) * lv.sigmoid_grad(z),
@@ -129,8 +129,8 @@ RIGHT = {
     # softmax([2, .5, -1]) = [.78560, .17529, .03911]; ln(e^.7856 + e^.17529 + e^.03911) - .7856
     # = 1.48730 - 0.78560 = 0.70172
     "08.1": [0.7017, 0.70172],
-    # ln(e + 2) - 1 = 1.55144 - 1 = 0.55144
-    "08.2": [0.5514, np.log(np.e + 2) - 1],
+    # ln(e + 9) - 1 = 2.46115 - 1 = 1.46115
+    "08.2": [1.4612, np.log(np.e + 9) - 1],
     "08.3": ["ABCC", "a b c c", ["A", "B", "C", "C"], "A, B, C, C"],
 }
 
@@ -220,18 +220,19 @@ WRONG = {
         (lambda p, y: -(y * np.log(p) + (1 - y) * np.log(1 - p)), ["one loss per email"]),
     ],
     "03.1": [
-        (0.9801, ["MSE"]),
-        (2.0, ["log10"]),
-        (6.644, ["log2"]),
-        (0.01005, ["-ln(1 - p)"]),
-        (-4.605, ["sign"]),
+        (0.02020, ["-ln p", "not spam"]),  # -ln 0.98
+        (0.9604, ["MSE"]),  # 0.98^2
+        (1.699, ["log10"]),  # -log10 0.02
+        (5.644, ["log2"]),  # -log2 0.02
+        (-3.912, ["sign"]),
     ],
     "03.2": [("A", ["barely moves"]), ("C", ["not bounded"]), ("D", ["0.998"])],
     "03.3": [
-        (101.01, ["dropped the 2"]),
-        (0.0198, ["MSE's gradient over cross-entropy's"]),
-        (-50.5, ["magnitudes"]),
-        (4.699, ["ratio of the losses"]),
+        (21.05, ["dropped the 2"]),  # 1 / (0.05 * 0.95)
+        (0.095, ["MSE's gradient over cross-entropy's"]),  # 2 * 0.05 * 0.95
+        (-10.53, ["magnitudes"]),
+        (3.319, ["ratio of the losses"]),  # -ln 0.05 / 0.95^2 = 2.9957 / 0.9025
+        (50.5, ["p = 0.01"]),  # the notebook's ratio, not redone for p = 0.05
     ],
     "04.1": [
         (lambda z, y: 2 * (_sig(z) - y), ["dL/dp", "p (1 - p)"]),
@@ -358,7 +359,8 @@ WRONG = {
         (-0.7017, ["sign"]),
         (0.3048, ["log10"]),
     ],
-    "08.2": [(0, ["single softmax"]), (1.0986, ["equal"]), (1.5514, ["subtract"])],
+    "08.2": [(0, ["single softmax"]), (2.3026, ["equal"]), (2.4612, ["subtract"]),
+             (0.5514, ["3 classes"]), (-1.4612, ["sign"])],
     "08.3": [
         ("ACCC", ["1 of 4", "task 2", "sigmoid"]),
         ("ABCD", ["task 4", "saturates"]),
@@ -369,7 +371,6 @@ WRONG = {
 }
 
 # SOLUTION[id]: text that ex.solution(id) must print (numbers computed here from lossviz)
-_CE_C = float(lv.binary_cross_entropy(np.array([0.01]), np.array([1.0])))
 _P43 = lv.softmax(np.array([4.0, 0.0, 0.0]))
 SOLUTION = {
     "01.1": ["14 / 4 = 3.5", "np.mean"],
@@ -385,9 +386,9 @@ SOLUTION = {
              ", ".join(f"{v:.4f}" for v in lv.softmax(np.array([2.0, 0.5, -1.0])))],
     "02.3": [f"{float(lv.cross_entropy(np.array([[2.0, 0.5, -1.0]]), np.array([0]))):.4f}"],
     "02.4": [f"{float(lv.binary_cross_entropy(np.array([.8, .3]), np.array([1., 0.]))):.4f}"],
-    "03.1": [f"{_CE_C:.4f}", "0.9801"],
+    "03.1": [f"{-np.log(0.02):.4f}", "0.9604"],
     "03.2": ["Answer B", f"{float(lv.binary_cross_entropy(np.array([.001]), np.array([1.]))):.4f}"],
-    "03.3": [f"{0.99 / (2 * 0.99 * 0.01 * 0.99):.2f}", "0.019602"],
+    "03.3": [f"{0.95 / (2 * 0.95 * 0.05 * 0.95):.2f}", "0.090250"],
     "04.1": ["return 2 * (p - y) * p * (1 - p)", "-0.0196"],
     "04.2": ["(1 - p) (1 - 3p)", f"{1 / 3:.4f}", f"{8 / 27:.4f}"],
     "04.3": [f"{_P43[0]:.4f}", f"{_P43[2] - 1:.4f}"],
@@ -403,7 +404,7 @@ SOLUTION = {
     "07.2": [f"{np.exp(2.5):.4f}"],
     "07.3": ["5.0000", f"{np.exp(float(lv.cross_entropy(np.array([2.0, 0.5, -1.0]), 0))):.4f}"],
     "08.1": ["0.7017", "0.2413"],
-    "08.2": [f"{np.log(np.e + 2) - 1:.4f}"],
+    "08.2": [f"{np.log(np.e + 9) - 1:.4f}", f"{np.e / (np.e + 9):.4f}"],
     "08.3": ['"ABCC"'],
 }
 
@@ -675,8 +676,8 @@ def test_reference_values_against_hand_arithmetic():
     assert checks["01.1"].expected == pytest.approx(3.5)  # (1 + 0 + 4 + 9) / 4
     assert checks["01.3"].expected == pytest.approx(7905.694, abs=1e-3)  # sqrt(6.25e7)
     assert checks["02.1"].expected == pytest.approx(1.2039728)  # -ln 0.3
-    assert checks["03.1"].expected == pytest.approx(4.6051702)  # -ln 0.01
-    assert checks["03.3"].expected == pytest.approx(50.50505)  # 1 / (2 * 0.01 * 0.99)
+    assert checks["03.1"].expected == pytest.approx(3.9120230)  # -ln(1 - 0.98) = -ln 0.02
+    assert checks["03.3"].expected == pytest.approx(10.526316)  # 1 / (2 * 0.05 * 0.95)
     assert checks["04.2"].expected == pytest.approx(1 / 3)
     assert checks["05.2"].expected == 340.0
     assert checks["06.1"].expected == pytest.approx(0.125 + 1.6120857)  # 1/8 + 0.5 ln(8 pi)
@@ -684,7 +685,7 @@ def test_reference_values_against_hand_arithmetic():
     assert checks["07.1"].expected == pytest.approx(4.1743873)  # ln 65
     assert checks["07.2"].expected == pytest.approx(12.182494)  # e^2.5
     assert checks["08.1"].expected == pytest.approx(0.7017175)
-    assert checks["08.2"].expected == pytest.approx(0.5514447)  # ln(e + 2) - 1
+    assert checks["08.2"].expected == pytest.approx(1.4611502)  # ln(e + 9) - 1 = 2.4611502 - 1
     np.testing.assert_allclose(checks["04.3"].expected, [0.96466316, 0.01766842, -0.98233158],
                                rtol=1e-6)
     # the MAE-best constant is the median: a fine grid over c agrees

@@ -11,40 +11,45 @@ from ._core import Exercise, choice_checker, number_checker, register
 NB = "03_confidently_wrong"
 
 # 03.1 -----------------------------------------------------------------------------------------
-# Model C: true label 1, p = 0.01.  CE = -ln 0.01 = 4.6052;  MSE = 0.99^2 = 0.9801
-CE_C = float(binary_cross_entropy(np.array([0.01]), np.array([1.0])))
+# Model E: true label 0 (not spam), p(spam) = 0.98.  CE = -ln(1 - 0.98) = -ln 0.02 = 3.9120;
+# MSE = (0.98 - 0)^2 = 0.9604
+P_31 = 0.98
+CE_31 = float(binary_cross_entropy(np.array([P_31]), np.array([0.0])))
 
 ex_03_1 = Exercise(
     id="03.1",
     notebook=NB,
-    title="The loss of a confidently wrong model",
+    title="Confidently wrong the other way",
     answer="number",
     prompt="""
-The true label is 1 and Model C predicts p = 0.01. What is its binary cross-entropy loss
-(natural log)? Enter a number:
+An email is NOT spam (true label y = 0), but Model E is sure it is: p(spam) = 0.98.
+What is its binary cross-entropy loss (natural log)? Enter a number:
 
     answer = ...
     check("03.1", answer)
 """,
     checker=number_checker(
-        CE_C,
-        why="-ln 0.01 = 4.6052, almost five times the MSE of 0.9801 for the same prediction, "
-        "and it keeps growing without bound as p -> 0.",
+        CE_31,
+        why="With y = 0 only the (1 - y) log(1 - p) term is left: -ln(1 - 0.98) = -ln 0.02 = "
+        "3.9120. MSE would say (0.98 - 0)^2 = 0.9604, again close to its ceiling of 1.",
         mistakes=[
-            (0.9801, "that is the MSE (1 - 0.01)^2. Cross-entropy is -log of the probability "
-             "of the true label."),
-            (2.0, "you used log10. Use the natural log: -ln 0.01."),
-            (-np.log2(0.01), "you used log2 (bits). Use the natural log: -ln 0.01."),
-            (-np.log(0.99), "that is -ln(1 - p). The true label is 1, so the loss is -ln p."),
-            (np.log(0.01), "the sign is wrong: the loss is -ln p, positive."),
+            (-np.log(P_31), "that is -ln p, the loss if the email WERE spam. The true label is "
+             "0, so the loss is -ln(1 - p): the probability given to 'not spam'."),
+            (P_31**2, "that is the MSE (0.98 - 0)^2. Cross-entropy is -log of the probability "
+             "given to the true label."),
+            (-np.log10(1 - P_31), "you used log10. Use the natural log: -ln 0.02."),
+            (-np.log2(1 - P_31), "you used log2 (bits). Use the natural log: -ln 0.02."),
+            (np.log(1 - P_31), "the sign is wrong: the loss is -ln(1 - p), positive."),
         ],
-        otherwise="With y = 1 the binary cross-entropy is -ln p.",
+        otherwise="With y = 0 the binary cross-entropy is -ln(1 - p).",
     ),
-    hint="y = 1, so only the y log p term of -[y log p + (1 - y) log(1 - p)] is left.",
+    hint="y = 0, so only the (1 - y) log(1 - p) term of -[y log p + (1 - y) log(1 - p)] is left. "
+    "Which probability did the model give to the true answer, 'not spam'?",
     solution="""
-y = 1, p = 0.01:  loss = -[1 * ln 0.01 + 0 * ln 0.99] = -ln 0.01 = 4.6052
-For comparison MSE = (1 - 0.01)^2 = 0.9801, which can never exceed 1 for a probability.
-In code:  -np.log(0.01)  ->  4.6052
+y = 0, p = 0.98:  loss = -[0 * ln 0.98 + 1 * ln(1 - 0.98)] = -ln 0.02 = 3.9120
+The model gave only 0.02 to the true answer ("not spam"), so this is Model C's situation
+mirrored: confidently wrong. MSE = (0.98 - 0)^2 = 0.9604, close to its ceiling of 1.
+In code:  -np.log(1 - 0.98)  ->  3.9120
 """,
 )
 
@@ -55,8 +60,7 @@ CE_D = float(binary_cross_entropy(np.array([0.001]), np.array([1.0])))
 
 OPTIONS_32 = {
     "A": "Both losses grow by about the same factor.",
-    "B": f"MSE barely changes (0.9801 -> {MSE_D:.4f}) while cross-entropy grows by about 2.3 "
-    f"(4.6052 -> {CE_D:.4f}).",
+    "B": "MSE barely changes, while cross-entropy grows by about 2.3.",
     "C": "Cross-entropy stays below 1, like MSE, because p is a probability.",
     "D": "MSE grows faster, because the error 1 - p is squared.",
 }
@@ -99,10 +103,13 @@ confidently wrong"; cross-entropy adds ln 10 = 2.30 for every factor of 10 in p.
 )
 
 # 03.3 -----------------------------------------------------------------------------------------
-# With p = sigmoid(z), y = 1: dCE/dz = p - 1 = -0.99;  dMSE/dz = 2 (p - 1) p (1 - p) = -0.019602
-# ratio = 0.99 / 0.019602 = 1 / (2 * 0.01) = 50.5   (the p (1 - p) factor cancels the 1 - p)
-P_33 = 0.01
+# With p = sigmoid(z) = 0.05, y = 1: dCE/dz = p - 1 = -0.95;
+# dMSE/dz = 2 (p - 1) p (1 - p) = 2 * (-0.95) * 0.05 * 0.95 = -0.09025
+# ratio = 0.95 / 0.09025 = 1 / (2 * 0.05 * 0.95) = 10.526   (the p (1 - p) factor cancels 1 - p)
+P_33 = 0.05
 RATIO_33 = (1 - P_33) / (2 * (1 - P_33) * P_33 * (1 - P_33))
+CE_33 = float(binary_cross_entropy(np.array([P_33]), np.array([1.0])))
+MSE_33 = float(mse(np.array([P_33]), np.array([1.0])))
 
 ex_03_3 = Exercise(
     id="03.3",
@@ -110,14 +117,14 @@ ex_03_3 = Exercise(
     title="How much stronger is the cross-entropy gradient?",
     answer="number",
     prompt="""
-Model C outputs p = sigmoid(z) = 0.01 for true label 1. With respect to the logit z the
+A model outputs p = sigmoid(z) = 0.05 for true label 1. With respect to the logit z the
 gradients are
 
     cross-entropy:          dL/dz = p - y
     MSE through a sigmoid:  dL/dz = 2 (p - y) p (1 - p)
 
-How many times larger is the cross-entropy gradient than the MSE gradient at p = 0.01
-(ratio of their magnitudes)?
+How many times larger is the cross-entropy gradient than the MSE gradient at p = 0.05
+(ratio of their magnitudes)? (The notebook did this for p = 0.01 and got about 50.)
 
     answer = ...
     check("03.3", answer)
@@ -125,9 +132,9 @@ How many times larger is the cross-entropy gradient than the MSE gradient at p =
     checker=number_checker(
         RATIO_33,
         rtol=0.015,
-        why="|p - 1| / |2 (p - 1) p (1 - p)| = 1 / (2 p (1 - p)) = 1 / 0.0198 = 50.5: the "
-        "sigmoid's slope p (1 - p) throttles the MSE gradient exactly where the model is most "
-        "wrong.",
+        why="|p - 1| / |2 (p - 1) p (1 - p)| = 1 / (2 p (1 - p)) = 1 / 0.095 = 10.53. The "
+        "closer p gets to 0, the smaller the sigmoid's slope p (1 - p) and the weaker MSE's "
+        "push: 10.5 times weaker at p = 0.05, 50.5 times at p = 0.01.",
         mistakes=[
             (1 / (P_33 * (1 - P_33)), "you dropped the 2 of the MSE gradient (the derivative "
              "of the square)."),
@@ -135,19 +142,22 @@ How many times larger is the cross-entropy gradient than the MSE gradient at p =
              "many times LARGER the cross-entropy gradient is."),
             (-RATIO_33, "both gradients are negative (they push z up); the ratio of their "
              "magnitudes is positive."),
-            (CE_C / 0.9801, "that is the ratio of the losses (4.605 / 0.9801). The question is "
-             "about the gradients with respect to z."),
+            (CE_33 / MSE_33, "that is the ratio of the losses (-ln 0.05 / 0.95^2). The question "
+             "is about the gradients with respect to z."),
+            (1 / (2 * 0.01 * 0.99), "that is the ratio at p = 0.01 from the notebook. Redo it "
+             "with p = 0.05."),
         ],
-        otherwise="Compute both gradients at p = 0.01, y = 1, then divide their magnitudes.",
+        otherwise="Compute both gradients at p = 0.05, y = 1, then divide their magnitudes.",
     ),
-    hint="Plug p = 0.01, y = 1 into both formulas. Many factors cancel in the ratio.",
+    hint="Plug p = 0.05, y = 1 into both formulas. Many factors cancel in the ratio.",
     solution=f"""
-Cross-entropy:  dL/dz = p - 1 = 0.01 - 1 = -0.99
-MSE:            dL/dz = 2 (p - 1) p (1 - p) = 2 * (-0.99) * 0.01 * 0.99 = -0.019602
-Ratio:          0.99 / 0.019602 = 1 / (2 * 0.01 * 0.99) = {RATIO_33:.2f}
+Cross-entropy:  dL/dz = p - 1 = 0.05 - 1 = -0.95
+MSE:            dL/dz = 2 (p - 1) p (1 - p) = 2 * (-0.95) * 0.05 * 0.95 = -0.090250
+Ratio:          0.95 / 0.09025 = 1 / (2 * 0.05 * 0.95) = {RATIO_33:.2f}
 
-So cross-entropy pushes the logit about 50 times harder. The sigmoid's slope p (1 - p) is tiny at
-p = 0.01, and MSE's gradient is multiplied by it; cross-entropy's -log cancels that factor.
+So cross-entropy pushes the logit about 10.5 times harder here (and 50.5 times at p = 0.01).
+MSE's gradient is multiplied by the sigmoid's slope p (1 - p), small near p = 0;
+cross-entropy's -log cancels that factor.
 """,
 )
 

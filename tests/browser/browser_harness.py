@@ -1,0 +1,545 @@
+"""Servers, Chromium and page helpers for the browser tests and ``benchmarks/bench_browser.py``.
+
+Everything here drives real front ends: a Voila or JupyterLab server started on 127.0.0.1 on a
+free port, and Debian's Chromium (``/usr/bin/chromium``) through Playwright for Python. No browser
+is ever downloaded.
+
+How an explorer is found in a page (the DOM hooks the explorers provide)::
+
+    .lossviz-explorer        the explorer's whole widget (``ex.widget``)
+    img.lossviz-picture      the ipywidgets.Image the figure is rendered into
+    .lossviz-readout         the HTML widget with the numbers
+    .lossviz-caption         the HTML widget with the one-sentence description (the alt text)
+    .lossviz-preset          preset buttons ("Model C", "decent", ...)
+
+Without these classes a page is read generically: every output area holding an ipywidgets image is
+an explorer, its first image is the picture, and its HTML widgets are the readout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+LANDING = "index.ipynb"
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps dialling out of a closed network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A notebook "has an explorer" when a code cell calls a factory named ``*_explorer(...)``.
+EXPLORER_CALL = re.compile(r"\b\w+_explorer\(")
+# Text that ipywidgets puts where a widget view failed to render.
+WIDGET_FAILURES = (
+    "Click to show javascript error", "Failed to create view", "Error displaying widget",
+)
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "-", "notes"}
+
+
+# --- notebooks ------------------------------------------------------------------------------------
+def code_source(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+
+
+def explorer_notebooks(nb_dir: Path) -> list[str]:
+    """Names of the notebooks in ``nb_dir`` whose code calls an explorer factory."""
+    return sorted(
+        p.name for p in Path(nb_dir).glob("*.ipynb") if EXPLORER_CALL.search(code_source(p))
+    )
+
+
+def all_notebooks(nb_dir: Path) -> list[str]:
+    return sorted(p.name for p in Path(nb_dir).glob("*.ipynb"))
+
+
+# --- servers --------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(state_dir: Path) -> dict[str, str]:
+    """The environment of a server: no MPLBACKEND, and all Jupyter user state in ``state_dir``."""
+    env = dict(os.environ)
+    # An inherited MPLBACKEND=Agg reaches the kernels and inline figures vanish.
+    env.pop("MPLBACKEND", None)
+    for var, sub in [
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces"),
+        ("IPYTHONDIR", "ipython"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+    ]:
+        (state_dir / sub).mkdir(parents=True, exist_ok=True)
+        env[var] = str(state_dir / sub)
+    env["JUPYTER_PLATFORM_DIRS"] = "1"
+    # The kernels import lossviz from this checkout even when it is not pip-installed.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+class Server:
+    """A server process started by us; ``stop()`` ends it by its handle."""
+
+    def __init__(self, name: str, cmd: list[str], cwd: Path, state_dir: Path, port: int):
+        self.name, self.port = name, port
+        self.url = f"http://127.0.0.1:{port}"
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = state_dir / f"{name}.log"
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            cmd, cwd=cwd, env=server_env(state_dir), stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def log_tail(self, n: int = 40) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(lines[-n:])
+
+    def wait_ready(self, path: str, timeout: float = 60.0) -> None:
+        """Poll ``path`` over HTTP until it answers 200; fail early if the process died."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited with {self.proc.returncode}:\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(self.url + path, timeout=5) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"{self.name} not ready after {timeout:.0f} s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._log.close()
+
+
+# Test kernels hold no state worth a graceful five-second goodbye.
+FAST_SHUTDOWN = ["--KernelManager.shutdown_wait_time=0.5"]
+# Notebook 7's own front-end extension cannot load inside Voila (a module-federation error,
+# "shared module is not a function ... @jupyterlab/docregistry", in the console): keep it out.
+VOILA_EXTENSION_FLAGS = ["--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension"]
+
+
+def start_voila(nb_dir: Path, state_dir: Path) -> Server:
+    """Voila serving ``nb_dir`` (tree at ``/``, pages at ``/voila/render/NB.ipynb``)."""
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "voila", str(nb_dir), "--no-browser", f"--port={port}",
+        "--Voila.ip=127.0.0.1", f"--Voila.root_dir={nb_dir}",
+        # Tracebacks in the page make a failing notebook readable in a test report.
+        "--VoilaConfiguration.show_tracebacks=True",
+        *VOILA_EXTENSION_FLAGS,
+        *FAST_SHUTDOWN,
+    ]
+    server = Server("voila", cmd, nb_dir, state_dir, port)
+    server.wait_ready("/")
+    return server
+
+
+def start_lab(root_dir: Path, state_dir: Path) -> Server:
+    """JupyterLab on ``root_dir``, no token (127.0.0.1 only), with ``window.jupyterapp``.
+
+    The same server also serves RISE slideshows at ``/rise/NB.ipynb`` (jupyterlab_rise's server
+    extension).
+    """
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root_dir}",
+        "--IdentityProvider.token=", "--ServerApp.password=",
+        "--LabApp.news_url=None", "--LabApp.expose_app_in_browser=True",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--LabServerApp.workspaces_dir={state_dir / 'lab-workspaces'}",
+        *FAST_SHUTDOWN,
+    ]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    server = Server("jupyterlab", cmd, root_dir, state_dir, port)
+    server.wait_ready("/api/status", timeout=90)
+    return server
+
+
+# --- the browser ----------------------------------------------------------------------------------
+def chromium_missing_reason() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`"
+    return None
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+class PageErrors:
+    """Page errors and console errors of one page, without the known harmless noise."""
+
+    # Offline, requests to CDNs (Font Awesome, MathJax) fail; that is not our code.
+    NOISE = re.compile(r"fontawesome|font-awesome|cdnjs|cdn\.jsdelivr|unpkg\.com"
+                       r"|ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED",
+                       re.I)
+
+    def __init__(self, page, origin: str):
+        self.origin = origin
+        self.page_errors: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("pageerror", self._on_page_error)
+        page.on("console", self._on_console)
+
+    def _on_page_error(self, exc) -> None:
+        text = f"{exc.name}: {exc.message}\n{exc.stack or ''}"
+        if not self.NOISE.search(text):
+            self.page_errors.append(text)
+
+    def _on_console(self, msg) -> None:
+        if msg.type != "error":
+            return
+        url = (msg.location or {}).get("url", "")
+        text = f"{msg.text} ({url})"
+        # A failed request to another host is offline noise; failures on our server are not.
+        external = url and not url.startswith(self.origin)
+        if not self.NOISE.search(text) and not external:
+            self.console_errors.append(text)
+
+    def clear(self) -> None:
+        self.page_errors.clear()
+        self.console_errors.clear()
+
+
+def assert_no_widget_failures(page) -> None:
+    text = page.locator("body").inner_text()
+    for marker in WIDGET_FAILURES:
+        assert marker not in text, f"the page shows {marker!r}:\n{text[:2000]}"
+
+
+def assert_code_hidden(page) -> None:
+    """No code cell shows its source (a dashboard shows results only). Markdown cells also have a
+    ``.jp-InputArea`` (their rendered text), so only code cells and editors count."""
+    shown = page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .cm-editor")
+    assert shown.count() == 0, f"{shown.count()} code cells show their source"
+
+
+# --- explorers in a page --------------------------------------------------------------------------
+# One JS function reads the state of an explorer root: the picture's bytes (a SHA-256 of what
+# the <img> shows: ipywidgets gives every update a new blob: URL), readout, caption, slider values.
+STATE_JS = """
+async (root) => {
+  const q = (sel) => Array.from(root.querySelectorAll(sel));
+  const img = root.querySelector('img.lossviz-picture') || root.querySelector('img.widget-image');
+  let digest = null;
+  if (img && img.src) {
+    try {
+      const buf = await (await fetch(img.src)).arrayBuffer();
+      const d = new Uint8Array(await crypto.subtle.digest('SHA-256', buf));
+      digest = Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
+    } catch (e) { digest = null; }  // the blob was revoked by a newer update: read again
+  }
+  let readout = q('.lossviz-readout');
+  if (!readout.length) readout = q('.widget-html, .widget-htmlmath')
+      .filter((e) => !e.classList.contains('lossviz-caption'));
+  const caption = q('.lossviz-caption');
+  return {
+    digest,
+    src: img ? img.src : null,
+    complete: img ? (img.complete && img.naturalWidth > 0) : false,
+    alt: img ? (img.getAttribute('alt') || '') : '',
+    readout: readout.map((e) => e.innerText.trim()).join(' | '),
+    caption: caption.map((e) => e.innerText.trim()).join(' | '),
+    values: q('.widget-readout').map((e) => e.innerText.trim()),
+  };
+}
+"""
+
+
+def explorer_roots(page):
+    """Locator of every explorer on the page (see the module docstring)."""
+    tagged = page.locator(".lossviz-explorer")
+    if tagged.count():
+        return tagged
+    return page.locator(".jp-OutputArea-output:has(img.widget-image)")
+
+
+def wait_stable_count(page, selector: str, quiet: float = 1.0, timeout: float = 60.0) -> int:
+    """Wait until the number of elements matching ``selector`` is non-zero and stays the same for
+    ``quiet`` seconds (widget views appear one by one after the page has loaded)."""
+    deadline = time.monotonic() + timeout
+    last, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        n = page.locator(selector).count()
+        if n != last:
+            last, since = n, time.monotonic()
+        elif n and time.monotonic() - since >= quiet:
+            return n
+        time.sleep(0.1)
+    raise AssertionError(f"{selector!r}: count never settled (last {last})")
+
+
+def open_voila_page(browser, server: Server, name: str):
+    """A new page showing the Voila dashboard of ``name``, with every explorer's picture loaded.
+    Returns ``(page, errors)``."""
+    # A tall viewport: Voila's lab template scrolls inside a container.
+    page = browser.new_page(viewport={"width": 1280, "height": 2400})
+    errors = PageErrors(page, server.url)
+    # Voila runs the whole notebook before the page finishes loading: allow for a busy machine.
+    page.goto(f"{server.url}/voila/render/{name}", wait_until="load", timeout=180_000)
+    page.wait_for_selector("img.widget-image", timeout=60_000)
+    wait_stable_count(page, "img.widget-image")
+    roots = explorer_roots(page)
+    for i in range(roots.count()):
+        read_state(roots.nth(i), timeout=30)
+    return page, errors
+
+
+def read_state(root, timeout: float = 10.0) -> dict:
+    """The explorer's state, once its picture is loaded and readable."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = root.evaluate(STATE_JS)
+        if state["digest"] and state["complete"]:
+            return state
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the explorer's picture never became readable: {state}")
+        time.sleep(0.05)
+
+
+def wait_settled(root, before: dict, *, quiet: float = 0.4, timeout: float = 15.0,
+                 need=("digest", "readout")) -> dict:
+    """Wait until the state differs from ``before`` in every key of ``need`` and then stays the same
+    for ``quiet`` seconds (a key press or a drag can send several updates). Returns the last state;
+    if nothing changed before ``timeout``, returns the unchanged state (the caller asserts)."""
+    deadline = time.monotonic() + timeout
+    last, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        state = read_state(root)
+        key = tuple(state[k] for k in ("digest", "readout", "caption", "alt"))
+        if last is None or key != last:
+            last, since = key, time.monotonic()
+        changed = all(state[k] != before[k] for k in need)
+        if changed and time.monotonic() - since >= quiet:
+            return state
+        time.sleep(0.05)
+    return state
+
+
+def sliders(root):
+    """Locator of the slider widgets (ipywidgets 8: label, noUiSlider track, readout)."""
+    return root.locator(".widget-slider")
+
+
+def press(handle, key: str, times: int = 1) -> None:
+    handle.focus()
+    for _ in range(times):
+        handle.press(key)
+
+
+NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def numbers_in(text: str) -> list[float]:
+    return [float(m.replace("−", "-")) for m in NUMBER.findall(text.replace(",", ""))]
+
+
+def shows_value(text: str, expected: float) -> bool:
+    """True when ``text`` shows ``expected`` to the precision it was written with (0.9801 matches
+    0.98010 and 0.9801; 4.605 matches 4.6052 since both round to 4.605)."""
+    decimals = len(repr(expected).split(".")[1]) if "." in repr(expected) else 0
+    return any(round(x, decimals) == round(expected, decimals) for x in numbers_in(text))
+
+
+# --- the stand-in: a tiny notebook set obeying the explorer contract ------------------------------
+STANDIN_EXPLORERS = r'''
+import io
+import math
+
+import ipywidgets as widgets
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+
+class _StandinExplorer:
+    """A miniature of a lossviz explorer: controls, a PNG picture, a readout and a caption."""
+
+    def __init__(self, controls, draw, describe, readout, presets=None):
+        self.controls = controls
+        self._draw, self._describe, self._readout = draw, describe, readout
+        self.figure = Figure(figsize=(5, 2.2), dpi=80)
+        FigureCanvasAgg(self.figure)
+        self.ax = self.figure.add_subplot()
+        self.image = widgets.Image(format="png").add_class("lossviz-picture")
+        self.readout_html = widgets.HTML().add_class("lossviz-readout")
+        self.caption = widgets.HTML().add_class("lossviz-caption")
+        buttons = []
+        for label, values in (presets or {}).items():
+            b = widgets.Button(description=label).add_class("lossviz-preset")
+            b.on_click(lambda _b, v=values: self.set(**v))
+            buttons.append(b)
+        self.widget = widgets.VBox(
+            [*controls.values(), widgets.HBox(buttons), self.image, self.caption, self.readout_html]
+        ).add_class("lossviz-explorer")
+        self.artists = self._draw(self.ax, None, self.values())
+        for c in controls.values():
+            c.style.description_width = "initial"  # the whole label, not "p (true cla..."
+            c.observe(self._update, names="value")
+        self._update()
+
+    def values(self):
+        return {k: c.value for k, c in self.controls.items()}
+
+    def set(self, **values):
+        for k, v in values.items():
+            self.controls[k].value = v
+
+    def _update(self, change=None):
+        v = self.values()
+        self._draw(self.ax, self.artists, v)
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png")
+        self.image.value = buf.getvalue()
+        self.readout = self._readout(v)
+        self.readout_html.value = " &nbsp; ".join(f"{k} = {x:.4f}" for k, x in self.readout.items())
+        self.caption.value = self._describe(v)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+
+def confident_wrong_explorer():
+    def draw(ax, artists, v):
+        p = v["p"]
+        if artists is None:
+            ps = [i / 200 for i in range(1, 200)]
+            ax.plot(ps, [-math.log(q) for q in ps], label="cross-entropy")
+            ax.plot(ps, [(1 - q) ** 2 for q in ps], label="MSE")
+            ax.set_xlabel("p (true class)")
+            ax.legend()
+            return ax.plot([p, p], [-math.log(p), (1 - p) ** 2], "ko")[0]
+        artists.set_data([p, p], [-math.log(p), (1 - p) ** 2])
+        return artists
+
+    slider = widgets.FloatSlider(value=0.6, min=0.01, max=0.99, step=0.01,
+                                 description="p (true class)")
+    return _StandinExplorer(
+        {"p": slider}, draw,
+        lambda v: (f"Loss curves against p with markers at p = {v['p']:.2f}: cross-entropy "
+                   f"{-math.log(v['p']):.3f}, MSE {(1 - v['p']) ** 2:.4f}."),
+        lambda v: {"mse": (1 - v["p"]) ** 2, "cross_entropy": -math.log(v["p"])},
+        presets={"Model A": {"p": 0.9}, "Model B": {"p": 0.6}, "Model C": {"p": 0.01}},
+    )
+
+
+def mse_explorer(y_true=(3, 5, 2), y_pred=(4, 2, 3)):
+    def draw(ax, artists, v):
+        preds = [v[f"y_pred_{i}"] for i in range(len(y_true))]
+        if artists is None:
+            ax.plot(range(len(y_true)), y_true, "s", label="target")
+            ax.set_ylim(-11, 11)
+            ax.legend()
+            return ax.plot(range(len(y_true)), preds, "o", label="prediction")[0]
+        artists.set_ydata(preds)
+        return artists
+
+    controls = {f"y_pred_{i}": widgets.FloatSlider(value=y, min=-10, max=10, step=0.5,
+                                                   description=f"prediction {i}")
+                for i, y in enumerate(y_pred)}
+
+    def mse(v):
+        return sum((v[f"y_pred_{i}"] - t) ** 2 for i, t in enumerate(y_true)) / len(y_true)
+
+    return _StandinExplorer(
+        controls, draw,
+        lambda v: f"Targets and predictions for {len(y_true)} points; the MSE is {mse(v):.4f}.",
+        lambda v: {"mse": mse(v)},
+    )
+'''
+
+
+def _cell(kind: str, source: str, slide_type: str) -> nbformat.NotebookNode:
+    make = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
+    return make(source, metadata={"slideshow": {"slide_type": slide_type}})
+
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def _notebook(cells) -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": dict(KERNELSPEC)})
+
+
+def write_standin(nb_dir: Path) -> Path:
+    """Write the stand-in notebooks (and a copy of the landing page) into ``nb_dir``."""
+    nb_dir.mkdir(parents=True, exist_ok=True)
+    (nb_dir / "standin_explorers.py").write_text(STANDIN_EXPLORERS)
+    start = _notebook([
+        _cell("markdown", "# Start here (stand-in)\n\nTwo explorers to move with the keyboard.",
+              "slide"),
+        _cell("code", "%matplotlib inline\nfrom standin_explorers import "
+                      "confident_wrong_explorer, mse_explorer", "skip"),
+        _cell("markdown", "## How wrong is confidently wrong?", "slide"),
+        _cell("code", "confident_wrong_explorer()", "-"),
+        _cell("markdown", "## Squared errors", "slide"),
+        _cell("code", "mse_explorer()", "-"),
+    ])
+    (nb_dir / "00_start_here.ipynb").write_text(nbformat.writes(start))
+    prose = _notebook([
+        _cell("markdown", "# Reading only (stand-in)\n\nA notebook without an explorer.", "slide"),
+        _cell("code", "print(f'{2 / 3:.4f}')", "-"),
+        _cell("markdown", "## Summary", "subslide"),
+    ])
+    (nb_dir / "01_reading_only.ipynb").write_text(nbformat.writes(prose))
+    if (NOTEBOOKS / LANDING).exists():
+        shutil.copy(NOTEBOOKS / LANDING, nb_dir / LANDING)
+    return nb_dir
+
+
+@contextlib.contextmanager
+def standin_dir():
+    tmp = Path(tempfile.mkdtemp(prefix="lossviz-standin-"))
+    try:
+        yield write_standin(tmp / "notebooks")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def default_notebook_dir() -> Path | None:
+    """``notebooks/`` once it holds an explorer notebook; ``None`` means: use the stand-in."""
+    if NOTEBOOKS.is_dir() and explorer_notebooks(NOTEBOOKS):
+        return NOTEBOOKS
+    return None

@@ -1,0 +1,199 @@
+"""Every notebook with an explorer, as a Voila dashboard in Chromium: it renders without errors,
+every slider moved with the keyboard redraws its picture, readout and caption, preset buttons show
+the course's numbers, and the sliders are keyboard-operable with visible labels."""
+
+from __future__ import annotations
+
+import re
+
+import browser_harness as h
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# Preset button label -> numbers its readout must show, with the arithmetic:
+PRESETS = {
+    # p = 0.9: MSE (1 - 0.9)^2 = 0.01; cross-entropy -ln 0.9 = 0.1054
+    "Model A": (0.01, 0.105),
+    # p = 0.6: MSE 0.4^2 = 0.16; cross-entropy -ln 0.6 = 0.5108
+    "Model B": (0.16, 0.511),
+    # p = 0.01: MSE 0.99^2 = 0.9801; cross-entropy -ln 0.01 = 4.6052
+    "Model C": (0.9801, 4.605),
+    # p = 0.70/0.20/0.10, cat true: cross-entropy -ln 0.70 = 0.3567
+    "decent": (0.70, 0.20, 0.10, 0.357),
+    # p = 0.05/0.90/0.05, cat true: cross-entropy -ln 0.05 = 2.9957
+    "confidently wrong": (0.05, 0.90, 2.996),
+}
+# A factory whose explorer must offer these presets (issue 3).
+REQUIRED_PRESETS = {
+    "confident_wrong_explorer(": ("Model A", "Model B", "Model C"),
+    "softmax_explorer(": ("decent", "confidently wrong"),
+}
+
+
+def _roots(loaded):
+    roots = h.explorer_roots(loaded.page)
+    assert roots.count() >= 1, f"{loaded.name}: no explorer on the page"
+    return [roots.nth(i) for i in range(roots.count())]
+
+
+def test_page_renders_explorers_without_errors(voila_notebook, notebook_dir, screenshot_dir):
+    page = voila_notebook.page
+    roots = _roots(voila_notebook)
+    source = h.code_source(notebook_dir / voila_notebook.name)
+    calls = len(h.EXPLORER_CALL.findall(source))
+    assert 1 <= len(roots) <= calls, f"{len(roots)} explorers on the page for {calls} factory calls"
+    # Dashboards hide the code.
+    h.assert_code_hidden(page)
+    # No error output: a traceback shown by Voila means a cell raised.
+    errors = page.locator('[data-mime-type="application/vnd.jupyter.error"], .jp-RenderedText'
+                          '[data-mime-type="application/vnd.jupyter.stderr"]')
+    texts = [errors.nth(i).inner_text() for i in range(errors.count())]
+    assert not [t for t in texts if "Error" in t or "Traceback" in t], texts
+    for i, root in enumerate(roots):
+        state = h.read_state(root)
+        assert state["readout"], f"explorer {i} shows no readout"
+        alt = state["alt"] or state["caption"]
+        # The picture's description is a sentence, not a label.
+        assert len(alt.split()) >= 5, f"explorer {i}: alt text/caption too short: {alt!r}"
+        shot = screenshot_dir / f"voila-{voila_notebook.name.removesuffix('.ipynb')}-{i}.png"
+        root.screenshot(path=str(shot))
+        assert shot.stat().st_size > 2000, f"{shot} is nearly empty"
+    voila_notebook.assert_clean()
+
+
+def _direction(handle) -> tuple[str, str]:
+    """ArrowRight first unless the slider is already at its maximum."""
+    now, top = handle.get_attribute("aria-valuenow"), handle.get_attribute("aria-valuemax")
+    if now is not None and top is not None and float(now) >= float(top):
+        return "ArrowLeft", "ArrowRight"
+    return "ArrowRight", "ArrowLeft"
+
+
+def test_every_slider_redraws_picture_readout_and_caption(voila_notebook):
+    moved = 0
+    for i, root in enumerate(_roots(voila_notebook)):
+        slider_widgets = h.sliders(root)
+        for j in range(slider_widgets.count()):
+            slider = slider_widgets.nth(j)
+            label = slider.locator(".widget-label").inner_text().strip()
+            handle = slider.locator(".noUi-handle")
+            forward, back = _direction(handle)
+            before = h.read_state(root)
+            h.press(handle, forward, 3)
+            after = h.wait_settled(root, before)
+            where = f"explorer {i}, slider {label!r}"
+            assert after["values"] != before["values"], f"{where}: the slider did not move"
+            assert after["digest"] != before["digest"], f"{where}: the picture did not change"
+            assert after["readout"] != before["readout"], f"{where}: the readout did not change"
+            assert (after["alt"], after["caption"]) != (before["alt"], before["caption"]), (
+                f"{where}: the alt text/caption did not follow the state: {after['caption']!r}"
+            )
+            # Three steps back restore the state: same numbers, same picture (nothing left over
+            # from the previous drawing).
+            h.press(handle, back, 3)
+            again = h.wait_settled(root, after)
+            assert again["readout"] == before["readout"], f"{where}: readout not restored"
+            assert again["digest"] == before["digest"], f"{where}: picture not restored"
+            moved += 1
+    assert moved >= 1, "no slider found in any explorer"
+    voila_notebook.assert_clean()
+
+
+def _wait_readout_shows(root, expected, timeout: float = 15.0) -> dict:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        state = h.read_state(root)
+        if all(h.shows_value(state["readout"], x) for x in expected):
+            return state
+        if time.monotonic() > deadline:
+            return state
+        time.sleep(0.1)
+
+
+def test_preset_buttons_show_the_course_numbers(voila_notebook, notebook_dir):
+    source = h.code_source(notebook_dir / voila_notebook.name)
+    required = {p for call, names in REQUIRED_PRESETS.items() if call in source for p in names}
+    found = set()
+    for i, root in enumerate(_roots(voila_notebook)):
+        buttons = root.locator(".lossviz-preset, button.jupyter-button")
+        # Model C first: a preset equal to the starting state would not redraw anything.
+        labels = sorted((buttons.nth(k).inner_text().strip() for k in range(buttons.count())),
+                        key=lambda s: "Model C" not in s)
+        for label in labels:
+            key = next((k for k in PRESETS if k.lower() in label.lower()), None)
+            assert key is not None, f"explorer {i}: preset {label!r} has no expected numbers here"
+            before = h.read_state(root)
+            root.get_by_role("button", name=label, exact=True).click()
+            state = _wait_readout_shows(root, PRESETS[key])
+            missing = [x for x in PRESETS[key] if not h.shows_value(state["readout"], x)]
+            assert not missing, f"{label!r}: readout {state['readout']!r} lacks {missing}"
+            if key == "Model C":
+                assert state["digest"] != before["digest"], "Model C did not redraw the picture"
+            found.add(key)
+    assert required <= found, f"missing preset buttons: {sorted(required - found)}"
+    voila_notebook.assert_clean()
+
+
+def test_sliders_are_keyboard_operable_with_visible_labels(voila_notebook):
+    page = voila_notebook.page
+    handles = page.locator(".lossviz-explorer .noUi-handle") if page.locator(
+        ".lossviz-explorer").count() else page.locator(".noUi-handle")
+    n = handles.count()
+    assert n >= 1
+    for k in range(n):
+        slider = handles.nth(k).locator("xpath=ancestor::*[contains(@class,'widget-slider')][1]")
+        label = slider.locator(".widget-label")
+        assert label.is_visible() and label.inner_text().strip(), f"slider {k} has no visible label"
+        # ipywidgets cuts a long description to "p (true cla..." unless description_width is set.
+        assert label.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), (
+            f"slider {k}: label {label.inner_text()!r} is cut off"
+        )
+        assert slider.locator(".widget-readout").is_visible(), f"slider {k} shows no value"
+        assert handles.nth(k).get_attribute("role") == "slider"
+    # Tab from the top of the page reaches every slider handle.
+    page.evaluate("""() => {
+        document.querySelectorAll('.noUi-handle').forEach((e, i) => e.dataset.lvTab = i);
+        document.activeElement && document.activeElement.blur();
+        window.scrollTo(0, 0);
+    }""")
+    focusable = page.locator("a[href], button, input, select, textarea, [tabindex]").count()
+    reached = set()
+    for _ in range(focusable + 5):
+        page.keyboard.press("Tab")
+        idx = page.evaluate("() => document.activeElement && document.activeElement.dataset.lvTab")
+        if idx is not None:
+            reached.add(int(idx))
+    all_handles = page.locator(".noUi-handle").count()
+    assert reached == set(range(all_handles)), (
+        f"Tab reached handles {sorted(reached)} of {all_handles}"
+    )
+
+
+def test_landing_page_lists_every_notebook(chromium, voila_server, notebook_dir):
+    assert (notebook_dir / h.LANDING).exists(), f"{h.LANDING} (the landing page) is missing"
+    page = chromium.new_page(viewport={"width": 1280, "height": 1600})
+    errors = h.PageErrors(page, voila_server.url)
+    try:
+        page.goto(f"{voila_server.url}/voila/render/{h.LANDING}", wait_until="load",
+                  timeout=180_000)
+        page.wait_for_selector("a[href$='.ipynb']", timeout=60_000)
+        hrefs = page.eval_on_selector_all("a[href$='.ipynb']", "els => els.map(e => e.href)")
+        listed = {re.sub(r".*/", "", u) for u in hrefs}
+        expected = {n for n in h.all_notebooks(notebook_dir) if n != h.LANDING}
+        assert listed == expected, f"listed {sorted(listed)}, expected {sorted(expected)}"
+        h.assert_code_hidden(page)
+        # A link opens the dashboard (Voila makes output links open in a new tab).
+        first = h.explorer_notebooks(notebook_dir)[0]
+        with page.context.expect_page() as opened:
+            page.locator(f"a[href$='{first}']").first.click()
+        dashboard = opened.value
+        dashboard.wait_for_selector("img.widget-image", timeout=90_000)
+        assert dashboard.url.endswith(f"/voila/render/{first}")
+        dashboard.close()
+        assert not errors.page_errors, errors.page_errors
+        assert not errors.console_errors, errors.console_errors
+    finally:
+        page.close()
