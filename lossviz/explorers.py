@@ -1,6 +1,6 @@
 """Slider explorers: move a prediction and watch the loss and its gradient respond.
 
-Four factories, each returning an :class:`Explorer`:
+Factories, each returning an :class:`Explorer`:
 
 - :func:`mse_explorer` (and :func:`house_price_explorer`): predictions vs targets, errors,
   squared errors and their shares, the MSE.
@@ -9,6 +9,8 @@ Four factories, each returning an :class:`Explorer`:
 - :func:`confident_wrong_explorer`: one probability ``p`` for the true class; MSE and
   cross-entropy, and their gradients with respect to the logit.
 - :func:`loss_curve_explorer`: any loss of ``lossviz.LOSSES`` as a curve, with its gradient.
+- :func:`gaussian_explorer` (notebook 06): one target under a Gaussian model; the negative
+  log-likelihood is MSE / (2σ²) plus the constant ½ log(2πσ²), with the same minimiser for every σ.
 
 The explorer contract
 ---------------------
@@ -66,6 +68,7 @@ __all__ = [
     "softmax_explorer",
     "confident_wrong_explorer",
     "loss_curve_explorer",
+    "gaussian_explorer",
 ]
 
 MINUS = "\u2212"
@@ -131,6 +134,9 @@ class Explorer:
         self.controls = dict(controls)
         self.presets = dict(presets or {})
         self.defaults = {name: c.value for name, c in self.controls.items()}
+        # Values set from Python (defaults, presets, ``set``) that a browser may round to the
+        # slider's step: see ``values``.
+        self._exact = dict(self.defaults)
         self.readout = {}
         self.alt_text = ""
         self._holding = False
@@ -191,8 +197,22 @@ class Explorer:
 
     @property
     def values(self):
-        """The current control values, ``{name: value}``."""
-        return {name: c.value for name, c in self.controls.items()}
+        """The current control values, ``{name: value}``.
+
+        A slider in the browser snaps its value to its step and sends the snapped value back
+        (ln 0.70 = -0.3567 becomes -0.36 at step 0.01, and p(cat) would read 0.699). A value set
+        from Python (a default, a preset, ``set``) is therefore kept while the slider sits
+        within half a step of it, so presets show the course's exact numbers; any real move
+        of the slider goes further than that and takes over.
+        """
+        out = {}
+        for name, c in self.controls.items():
+            v = c.value
+            exact = self._exact.get(name)
+            if exact is not None and _same_slider_position(c, v, exact):
+                v = exact
+            out[name] = v
+        return out
 
     def update(self):
         """Recompute from the controls, change the artists in place, redraw once."""
@@ -224,6 +244,7 @@ class Explorer:
             for name in self.controls:
                 if name in values:
                     self.controls[name].value = values[name]
+                    self._exact[name] = self.controls[name].value
 
     def apply_preset(self, name):
         """Apply one of ``ex.presets`` (the buttons call this)."""
@@ -318,6 +339,20 @@ class Explorer:
     def _static_key(self, state):
         """Anything besides axis limits that changes the static part of the figure."""
         return None
+
+
+def _same_slider_position(control, value, exact):
+    """True when ``value`` is ``exact`` rounded to the slider's step (half a step apart at most)."""
+    step = getattr(control, "step", None)
+    if value == exact:
+        return True
+    if not isinstance(control, (widgets.FloatSlider, widgets.FloatLogSlider)) or not step:
+        return False
+    if isinstance(control, widgets.FloatLogSlider):  # the step is in the exponent
+        if value <= 0 or exact <= 0:
+            return False
+        value, exact = (math.log(x, control.base) for x in (value, exact))
+    return abs(value - exact) <= 0.5 * step * (1 + 1e-9)
 
 
 def _control_range(control):
@@ -573,10 +608,9 @@ class SoftmaxExplorer(Explorer):
 
     def __init__(self):
         lo, hi = _LOGIT_RANGE
-        # Step 0.001: the browser snaps a slider's value to its step, and the presets' logits
-        # (ln 0.70 = -0.3567, ...) must survive that snapping to within the readout's 3 decimals
-        # (at step 0.01, ln 0.70 becomes -0.36 and the readout shows p = 0.699, CE = 0.358).
-        controls = {c: _slider(math.log(p), lo, hi, 0.001, f"logit z of {c}", fmt=".3f")
+        # The browser snaps ln 0.70 = -0.3567 to -0.36 at this step; Explorer.values keeps
+        # the exact preset value while the slider sits there.
+        controls = {c: _slider(math.log(p), lo, hi, 0.01, f"logit z of {c}")
                     for c, p in zip(_CLASSES, (0.70, 0.20, 0.10), strict=True)}
         controls["true_class"] = widgets.Dropdown(options=list(_CLASSES), value="cat",
                                                   description="true class")
@@ -920,7 +954,9 @@ class LossCurveExplorer(Explorer):
             "prediction": _slider(default, lo, hi, step, desc),
             "delta": _slider(1.0, *_DELTA_RANGE, 0.05, "Huber δ (where squared turns linear)"),
         }
-        controls["delta"].disabled = loss != "huber"
+        # δ only means something for Huber: the slider is shown only then (a greyed-out slider
+        # that ignores the keyboard confuses more than it helps).
+        controls["delta"].layout.display = None if loss == "huber" else "none"
         self._limits_cache = {}
         self._curves = {}
         super().__init__(controls)
@@ -955,7 +991,7 @@ class LossCurveExplorer(Explorer):
             s.value = default
             s.min, s.max, s.step = lo, hi, step
             s.description = desc
-        self.controls["delta"].disabled = name != "huber"
+        self.controls["delta"].layout.display = None if name == "huber" else "none"
         self._relayout = True
 
     def _complete(self, setting):
@@ -1095,3 +1131,751 @@ def loss_curve_explorer(loss="mse"):
     2.50 1.00
     """
     return LossCurveExplorer(loss)
+
+
+# =============================================================================================
+# 5. The Gaussian view of MSE (notebook 06): NLL = MSE / (2σ²) + ½ log(2πσ²)
+# =============================================================================================
+
+_GAUSS_SIGMA = (0.25, 3.0)  # slider range of σ (units of y)
+_GAUSS_REACH = 4.0  # the prediction slider covers y_true ± this many units
+
+
+def _gaussian_pdf(y, mean, sigma):
+    """Normal density N(y; mean, sigma²), written out (no MSE inside)."""
+    return np.exp(-((y - mean) ** 2) / (2.0 * sigma**2)) / math.sqrt(2.0 * math.pi * sigma**2)
+
+
+class GaussianExplorer(Explorer):
+    """See :func:`gaussian_explorer`."""
+
+    title = "Gaussian view: the NLL is MSE / (2σ²) shifted by a constant"
+
+    def __init__(self, y_true=3.0, y_pred=4.0, sigma=1.0):
+        self.y_true = float(y_true)
+        if not math.isfinite(self.y_true):
+            raise ValueError(f"gaussian_explorer: y_true must be a finite number, got {y_true!r}")
+        lo, hi = self.y_true - _GAUSS_REACH, self.y_true + _GAUSS_REACH
+        if not (math.isfinite(float(y_pred)) and lo <= float(y_pred) <= hi):
+            raise ValueError(f"gaussian_explorer: y_pred must lie in [{lo:g}, {hi:g}] "
+                             f"(y_true ± {_GAUSS_REACH:g}), got {y_pred!r}")
+        if not _GAUSS_SIGMA[0] <= float(sigma) <= _GAUSS_SIGMA[1]:
+            raise ValueError(f"gaussian_explorer: sigma must lie in [{_GAUSS_SIGMA[0]:g}, "
+                             f"{_GAUSS_SIGMA[1]:g}], got {sigma!r}")
+        self.lo, self.hi = lo, hi
+        # One grid serves both panels: values of y (left) and predictions ŷ (right).
+        self.grid = np.linspace(lo, hi, 321)
+        controls = {
+            "y_pred": _slider(float(y_pred), lo, hi, 0.05,
+                              f"prediction ŷ = centre of the bell (target y = {self.y_true:g})"),
+            "sigma": _slider(float(sigma), *_GAUSS_SIGMA, 0.05,
+                             "σ = assumed noise level (units of y)"),
+        }
+        presets = {"ŷ = 4, σ = 1": {"y_pred": self.y_true + 1.0, "sigma": 1.0},
+                   "ŷ = 4, σ = 2": {"y_pred": self.y_true + 1.0, "sigma": 2.0},
+                   "ŷ = y, σ = 0.5": {"y_pred": self.y_true, "sigma": 0.5}}
+        if self.y_true != 3.0:  # name the presets by offset from the target instead
+            presets = {"ŷ = y + 1, σ = 1": presets["ŷ = 4, σ = 1"],
+                       "ŷ = y + 1, σ = 2": presets["ŷ = 4, σ = 2"],
+                       "ŷ = y, σ = 0.5": presets["ŷ = y, σ = 0.5"]}
+        super().__init__(controls, presets=presets)
+
+    def _curves(self, y_hat, sigma):
+        """Mean Gaussian NLL (from the density) and MSE / (2σ²) at each prediction in y_hat."""
+        y_hat = np.asarray(y_hat, dtype=float)
+        y = np.full_like(y_hat, self.y_true)
+        # −log of the density itself; the slider ranges keep (y − ŷ)²/(2σ²) <= 128, so the
+        # density never underflows to 0.
+        nll = -np.log(_gaussian_pdf(y, y_hat, sigma))
+        scaled = lv.mse(y_hat, y, reduction="none") / (2.0 * sigma**2)
+        return nll, scaled
+
+    def _compute(self, values):
+        y_hat, sigma = float(values["y_pred"]), float(values["sigma"])
+        nll, scaled = self._curves(np.array([y_hat]), sigma)
+        curve_nll, curve_scaled = self._curves(self.grid, sigma)
+        return {"y_pred": y_hat, "sigma": sigma,
+                "bell": _gaussian_pdf(self.grid, y_hat, sigma),
+                "likelihood": float(_gaussian_pdf(self.y_true, y_hat, sigma)),
+                "nll": float(nll[0]), "scaled_mse": float(scaled[0]),
+                "mse": float(lv.mse([y_hat], [self.y_true])),
+                "constant": 0.5 * math.log(2.0 * math.pi * sigma**2),
+                "curve_nll": curve_nll, "curve_scaled": curve_scaled}
+
+    def _draw(self, fig, state):
+        ax_d, ax_l = fig.subplots(1, 2)
+        top = 1.0 / math.sqrt(2.0 * math.pi * _GAUSS_SIGMA[0] ** 2)  # tallest bell
+        ax_d.set_xlim(self.lo, self.hi)
+        ax_d.set_ylim(0.0, 1.5 * top)  # headroom above the tallest bell for the text
+        ax_d.set_xlabel(f"value of y (units of y); blue line: observed y = {self.y_true:g}")
+        ax_d.set_ylabel("density p(y | ŷ, σ) (1 / units of y)")
+        ax_d.set_title("model: bell curve N(ŷ, σ²)")
+        ax_d.axvline(self.y_true, color=lp.COLORS["target"], linewidth=2.5, zorder=1)
+        (bell,) = ax_d.plot(self.grid, state["bell"], color=lp.COLORS["prediction"], zorder=2)
+        (lik,) = ax_d.plot([self.y_true], [state["likelihood"]], marker="o", linestyle="none",
+                           color=lp.COLORS["prediction"], markeredgecolor=lp.COLORS["marker"],
+                           markeredgewidth=1.5, zorder=4)
+        lik_text = lp.corner_text(ax_d, "", loc="upper left")
+
+        ax_l.set_xlim(self.lo, self.hi)
+        ax_l.set_ylim(-1.0, 8.0)
+        ax_l.set_xlabel(f"prediction ŷ (units of y; target y = {self.y_true:g})")
+        ax_l.set_ylabel("loss (nats)")
+        ax_l.set_title("NLL vs MSE / (2σ²) over ŷ")
+        ax_l.axvline(self.y_true, color=lp.COLORS["target"], linewidth=1.5, linestyle=":",
+                     zorder=1)
+        ax_l.axhline(0.0, color=lp.COLORS["text"], linewidth=1, alpha=0.6, zorder=1)
+        nll = lp.loss_curve(ax_l, self.grid, state["curve_nll"], color=lp.COLORS["cross_entropy"],
+                            label="Gaussian NLL")
+        scaled = lp.loss_curve(ax_l, self.grid, state["curve_scaled"], color=lp.COLORS["mse"],
+                               label="MSE / (2σ²)")
+        (gap,) = ax_l.plot([], [], color=lp.COLORS["text"], linewidth=2, marker="_",
+                           markersize=14, zorder=3)
+        gap_text = ax_l.text(0, 0, "", ha="left", va="center", color=lp.COLORS["text"],
+                             fontsize=lp.STYLE["font.size"] - 1, zorder=5,
+                             bbox=dict(boxstyle="round,pad=0.2", facecolor="white",
+                                       edgecolor="none", alpha=0.85))
+        ax_l.legend(loc="upper center", frameon=True, framealpha=0.9, edgecolor="none")
+        art = {"bell": bell, "lik": lik, "lik_text": lik_text, "nll": nll, "scaled": scaled,
+               "gap": gap, "gap_text": gap_text}
+        self._update(art, state)
+        return art
+
+    def _moving(self, art):
+        return [art["bell"], art["lik"], art["lik_text"], art["nll"].line, *art["nll"].moving,
+                art["scaled"].line, *art["scaled"].moving, art["gap"], art["gap_text"]]
+
+    def _update(self, art, state):
+        x = state["y_pred"]
+        art["bell"].set_ydata(state["bell"])
+        art["lik"].set_data([self.y_true], [state["likelihood"]])
+        art["lik_text"].set_text(f"density at y = {state['likelihood']:.3f}\n"
+                                 f"NLL = −log(density) = {_num(state['nll'])}")
+        art["nll"].update(x, state["nll"], x=self.grid, y=state["curve_nll"])
+        art["scaled"].update(x, state["scaled_mse"], x=self.grid, y=state["curve_scaled"])
+        art["gap"].set_data([x, x], [state["scaled_mse"], state["nll"]])
+        # the label sits beside the gap, on the side with more room
+        dx = 0.15 if x <= self.y_true + 1.5 else -0.15
+        art["gap_text"].set_position((x + dx, 0.5 * (state["nll"] + state["scaled_mse"])))
+        art["gap_text"].set_ha("left" if dx > 0 else "right")
+        art["gap_text"].set_text(f"gap ½log(2πσ²) = {_num(state['constant'])}")
+
+    def _readout(self, state):
+        return {"nll": state["nll"], "scaled_mse": state["scaled_mse"], "mse": state["mse"],
+                "constant": state["constant"], "likelihood": state["likelihood"]}
+
+    def _describe(self, state):
+        return (f"A bell curve centred at the prediction ŷ = {state['y_pred']:.2f} with "
+                f"σ = {state['sigma']:.2f} gives the target y = {self.y_true:g} a density of "
+                f"{state['likelihood']:.3f}; its negative log, the NLL {_num(state['nll'])}, is "
+                f"MSE/(2σ²) = {_num(state['scaled_mse'])} plus the constant ½log(2πσ²) = "
+                f"{_num(state['constant'])}, and both loss curves bottom out at ŷ = y = "
+                f"{self.y_true:g}.")
+
+    def _readout_html(self, state):
+        return (f"ŷ = {_num(state['y_pred'], 2)}, σ = {_num(state['sigma'], 2)} &nbsp;·&nbsp; "
+                f"density p(y | ŷ, σ) = <b>{state['likelihood']:.3f}</b> &nbsp;·&nbsp; "
+                f"NLL = −log p = <b>{_num(state['nll'])}</b><br>MSE = "
+                f"<b>{_num(state['mse'])}</b> &nbsp;·&nbsp; MSE/(2σ²) = "
+                f"<b>{_num(state['scaled_mse'])}</b> &nbsp;·&nbsp; NLL − MSE/(2σ²) = "
+                f"½log(2πσ²) = <b>{_num(state['constant'])}</b> (does not depend on ŷ)")
+
+    def _title(self, state):
+        return (f"ŷ = {state['y_pred']:g}, σ = {state['sigma']:g}: NLL {_num(state['nll'])} = "
+                f"MSE/(2σ²) {_num(state['scaled_mse'])} + ½log(2πσ²) "
+                f"{_num(state['constant'])}")
+
+
+def gaussian_explorer(y_true=3.0, y_pred=4.0, sigma=1.0):
+    """Slide the prediction ŷ and the noise level σ of a Gaussian model of one target.
+
+    The left panel draws the model's bell curve N(ŷ, σ²) and the density it gives the
+    observed target y (the likelihood); the right panel draws, over every prediction, the
+    Gaussian negative log-likelihood and MSE / (2σ²). They differ by the constant
+    ½ log(2πσ²), whatever ŷ is, so they have the same minimiser ŷ = y for every σ.
+
+    Parameters
+    ----------
+    y_true : float, default 3.0
+        The observed target (the course's first target, predicted as 4).
+    y_pred : float, default 4.0
+        Starting prediction, within ``y_true ± 4``.
+    sigma : float, default 1.0
+        Starting noise level, in [0.25, 3].
+
+    Returns
+    -------
+    Explorer
+        Controls ``"y_pred"`` (y_true ± 4) and ``"sigma"`` (0.25..3); presets; readout
+        ``"nll"``, ``"scaled_mse"`` (MSE / (2σ²)), ``"mse"``, ``"constant"`` (½ log(2πσ²))
+        and ``"likelihood"`` (the density at y).
+
+    Examples
+    --------
+    >>> ex = gaussian_explorer()
+    >>> r = ex.readout  # (4 − 3)² / (2 · 1²) = 0.5;  ½ log(2π) = 0.9189
+    >>> print(f"{r['scaled_mse']:.4f} + {r['constant']:.4f} = {r['nll']:.4f}")
+    0.5000 + 0.9189 = 1.4189
+    >>> ex.controls["sigma"].value = 2.0  # 1 / 8 = 0.125;  ½ log(8π) = 1.6121
+    >>> print(f"{ex.readout['scaled_mse']:.4f} + {ex.readout['constant']:.4f}")
+    0.1250 + 1.6121
+    """
+    return GaussianExplorer(y_true, y_pred, sigma)
+
+
+# =============================================================================================
+# 6. Outliers (notebook 05): the MSE, MAE and Huber lines through house prices
+# =============================================================================================
+
+_ROBUST_LOSSES = ("mse", "mae", "huber")
+_ROBUST_NAMES = {"mse": "MSE", "mae": "MAE", "huber": "Huber"}
+_OUTLIER_SIZE_RANGE = (0.0, 2000.0)  # k$ added to the price of each outlier
+_N_OUTLIERS_MAX = 5
+_HUBER_DELTA_RANGE = (2.0, 1000.0)  # k$; log slider
+_HUBER_ITERATIONS = 150
+_PRICE_AXIS_MIN = 1200.0  # k$: the clean prices (up to ~720 k$) stay below the legend
+_PAIR_CHUNK = 2_000_000  # elements of the (batch, pairs, n) residual array built at once
+
+
+def _line_mse(x, y):
+    """Least squares line, closed form: slope cov(x, y) / var(x), through the means."""
+    xm = x.mean(axis=-1, keepdims=True)
+    ym = y.mean(axis=-1, keepdims=True)
+    xc = x - xm  # centring keeps the sums well conditioned (sizes ~100 m², prices ~400 k$)
+    slope = np.sum(xc * (y - ym), axis=-1) / np.sum(xc * xc, axis=-1)
+    return slope, ym[..., 0] - slope * xm[..., 0]
+
+
+def _line_mae(x, y):
+    """Least absolute deviations line, exactly: the best line through two of the points.
+
+    Minimising sum |y - (a x + b)| is a linear programme in (a, b); an optimal vertex makes
+    two residuals zero, so it suffices to try the line through every pair of points (with
+    different x) and keep the one with the smallest total. n = 50 gives 1,225 candidates.
+    """
+    n = x.shape[-1]
+    i, j = np.triu_indices(n, 1)
+    batch = x.reshape(-1, n), y.reshape(-1, n)
+    slopes, intercepts = [], []
+    step = max(1, _PAIR_CHUNK // (i.size * n))
+    for start in range(0, batch[0].shape[0], step):
+        xs, ys = batch[0][start:start + step], batch[1][start:start + step]
+        dx = xs[:, j] - xs[:, i]
+        same = dx == 0
+        a = (ys[:, j] - ys[:, i]) / np.where(same, 1.0, dx)
+        b = ys[:, i] - a * xs[:, i]
+        total = np.abs(ys[:, None, :] - (a[..., None] * xs[:, None, :] + b[..., None])).sum(-1)
+        total[same] = np.inf  # two houses of the same size do not define a line
+        best = np.argmin(total, axis=1)
+        rows = np.arange(xs.shape[0])
+        slopes.append(a[rows, best])
+        intercepts.append(b[rows, best])
+    shape = x.shape[:-1]
+    return np.concatenate(slopes).reshape(shape), np.concatenate(intercepts).reshape(shape)
+
+
+def _line_huber(x, y, delta, start):
+    """Huber line by iteratively reweighted least squares, from a starting line.
+
+    Huber's gradient clip(r, -delta, delta) equals w * r with weight w = min(1, delta / |r|),
+    so a minimum solves weighted least squares with those weights. Solving it again and again
+    with updated weights never increases the Huber loss (a majorise-minimise step). From the
+    MAE line it settles in a few dozen iterations on the house prices; the slowest case,
+    delta = 2 k$ without outliers, needs about 100 to bring the gradient below 1e-9 of its
+    scale, and the loop stops as soon as the line no longer changes.
+    """
+    xm = x.mean(axis=-1, keepdims=True)
+    xc = x - xm
+    a, b = start
+    b = b + a * xm[..., 0]  # intercept of the centred line
+    for _ in range(_HUBER_ITERATIONS):
+        r = np.abs(y - (a[..., None] * xc + b[..., None]))
+        w = np.minimum(1.0, delta / np.maximum(r, delta * 1e-12))
+        s0, s1, s2 = w.sum(-1), (w * xc).sum(-1), (w * xc * xc).sum(-1)
+        t0, t1 = (w * y).sum(-1), (w * xc * y).sum(-1)
+        det = s0 * s2 - s1 * s1
+        a_new, b_new = (s0 * t1 - s1 * t0) / det, (s2 * t0 - s1 * t1) / det
+        done = np.all(np.abs(a_new - a) <= 1e-12 * (1.0 + np.abs(a))) and np.all(
+            np.abs(b_new - b) <= 1e-12 * (1.0 + np.abs(b)))
+        a, b = a_new, b_new
+        if done:
+            break
+    return a, b - a * xm[..., 0]
+
+
+def line_fits(x, y, *, delta=50.0):
+    """The straight lines ``y ≈ slope * x + intercept`` that minimise MSE, MAE and Huber, exactly.
+
+    This is what :func:`outlier_explorer` draws; it is fast enough to run on every slider move
+    (about a millisecond for 50 points) and vectorised over leading axes, so a notebook can
+    fit hundreds of data sets at once.
+
+    Parameters
+    ----------
+    x, y : array_like of shape (..., n)
+        Feature and target of each data set (n >= 2; x not constant). The same leading shape
+        for both, e.g. (n,) for one data set or (n_sets, n) for many.
+    delta : float, keyword-only
+        Huber's threshold, in the units of ``y``, > 0.
+
+    Returns
+    -------
+    dict
+        ``{"mse": (slope, intercept), "mae": (...), "huber": (...)}``; each a float for 1-D
+        input, else an ndarray of the leading shape.
+
+    Notes
+    -----
+    MSE: the closed form, slope = cov(x, y) / var(x). MAE: the best line through two of the
+    points (an optimal line of a least-absolute-deviations fit always passes through two), found
+    by trying every pair. Huber: iteratively reweighted least squares from the MAE line, with
+    weights min(1, delta / |residual|). Unlike the gradient-descent loops of
+    :mod:`lossviz.training`, these are exact minimisers (MAE: a minimiser, when several lines
+    tie), which the tests check against ``lossviz.mae`` and ``lossviz.huber_grad``.
+
+    Examples
+    --------
+    Four points on y = 2x + 1 and one far above: MSE's line tilts, MAE's does not move.
+
+    >>> x = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+    >>> y = 2 * x + 1
+    >>> y[4] += 20
+    >>> fits = line_fits(x, y, delta=1.0)
+    >>> {k: f"{s:.2f}" for k, (s, b) in fits.items()}
+    {'mse': '6.00', 'mae': '2.00', 'huber': '2.50'}
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if x.shape != y.shape or x.ndim == 0 or x.shape[-1] < 2:
+        raise ValueError(f"line_fits: x and y must have the same shape (..., n) with n >= 2, got "
+                         f"{x.shape} and {y.shape}")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        raise ValueError("line_fits: x and y must be finite")
+    if np.any(np.ptp(x, axis=-1) == 0):
+        raise ValueError("line_fits: x is constant in a data set; a slope needs two different x")
+    if isinstance(delta, bool) or not isinstance(delta, (int, float, np.floating, np.integer)) \
+            or not (math.isfinite(delta) and delta > 0):
+        raise ValueError(f"line_fits: delta must be a positive number, got {delta!r}")
+    mse = _line_mse(x, y)
+    mae = _line_mae(x, y)
+    huber = _line_huber(x, y, float(delta), mae)
+    out = {"mse": mse, "mae": mae, "huber": huber}
+    if x.ndim == 1:
+        out = {k: (float(s), float(b)) for k, (s, b) in out.items()}
+    return out
+
+
+def _kdollars(v):
+    """Thousands of dollars for people: 2.5 k$, 50 k$, 1,000 k$."""
+    return f"{v:.2g} k$" if v < 10 else f"{v:,.0f} k$"
+
+
+def _nice_top(x):
+    """A round axis top >= x from 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k."""
+    k = math.floor(math.log10(x))
+    for m in (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        if m * 10.0**k >= x:
+            return m * 10.0**k
+    return 10.0 ** (k + 1)
+
+
+class OutlierExplorer(Explorer):
+    """See :func:`outlier_explorer`."""
+
+    width_px = 960
+    height_px = 400
+    title = "Outliers: how far do the MSE, MAE and Huber lines move?"
+
+    def __init__(self, n=50, seed=0):
+        from lossviz import data
+
+        size, price = data.house_prices(n, seed=seed)
+        self.size = size
+        self.price_clean = price / 1000.0  # k$
+        # data.house_prices puts its outliers on the largest houses: the same ones here.
+        self.order = np.argsort(size)
+        self.x_line = np.array([size.min() - 10.0, size.max() + 10.0])
+        self.clean_slope = float(_line_mse(size, self.price_clean)[0])
+        # The steepest MSE line the sliders can make (every outlier, largest size) fixes the
+        # slope axis once and for all.
+        worst = self._prices(_N_OUTLIERS_MAX, _OUTLIER_SIZE_RANGE[1])
+        self.slope_top = _nice_top(1.45 * float(_line_mse(size, worst)[0]))
+        lo, hi = _HUBER_DELTA_RANGE
+        controls = {
+            "outlier_size": _slider(1000.0, *_OUTLIER_SIZE_RANGE, 10.0,
+                                    "outlier size: k$ added to each outlier's price", ".0f"),
+            "n_outliers": widgets.IntSlider(
+                value=3, min=0, max=_N_OUTLIERS_MAX, step=1,
+                description="number of outliers (prices of the largest houses)",
+                continuous_update=True),
+            "delta": widgets.FloatLogSlider(
+                value=50.0, base=10, min=math.log10(lo), max=math.log10(hi), step=0.01,
+                description="Huber δ (k$): squared inside ±δ, linear outside",
+                readout_format=".4g", continuous_update=True),
+        }
+        presets = {
+            "no outliers": {"n_outliers": 0},
+            "one $1M typo": {"n_outliers": 1, "outlier_size": 1000.0},
+            "three $1M typos": {"n_outliers": 3, "outlier_size": 1000.0},
+            "Huber ≈ MSE (δ = 1000 k$)": {"delta": 1000.0},
+            "Huber ≈ MAE (δ = 2 k$)": {"delta": 2.0},
+        }
+        super().__init__(controls, presets=presets)
+
+    def _prices(self, k, size):
+        y = self.price_clean.copy()
+        if k:
+            y[self.order[len(y) - k:]] += size
+        return y
+
+    def _compute(self, values):
+        k = int(values["n_outliers"])
+        amount = float(values["outlier_size"])
+        delta = float(values["delta"])
+        y = self._prices(k, amount)
+        fits = line_fits(self.size, y, delta=delta)
+        mask = np.zeros(y.size, dtype=bool)
+        if k:
+            mask[self.order[y.size - k:]] = True
+        return {"k": k, "amount": amount, "delta": delta, "y": y, "outlier": mask,
+                "fits": fits, "slopes": np.array([fits[n][0] for n in _ROBUST_LOSSES])}
+
+    @staticmethod
+    def _y_top(y, top=None):
+        # Changes only when the highest price leaves the axis or drops well below its top, so
+        # most moves keep the cached background.
+        need = 1.08 * float(y.max())
+        if top is None or need > top or (need < 0.55 * top and top > _PRICE_AXIS_MIN):
+            top = _nice_top(max(need, _PRICE_AXIS_MIN))
+        return top
+
+    def _draw(self, fig, state):
+        ax, ax_s = fig.subplots(1, 2, width_ratios=[1.8, 1.0])
+        top = self._y_top(state["y"])
+        ax.set_xlim(*self.x_line)
+        ax.set_ylim(0.0, top)
+        ax.set_xlabel("living area (m²)")
+        ax.set_ylabel("price (k$)")
+        ax.set_title(f"{self.size.size} houses and the fitted lines")
+        (true_line,) = ax.plot(self.x_line, 50.0 + 3.0 * self.x_line, color=lp.COLORS["text"],
+                               linestyle=":", linewidth=1.5, label="true trend (3 k$/m²)",
+                               zorder=1)
+        band = mpl.patches.Polygon(np.zeros((4, 2)), closed=True, alpha=0.15, linewidth=0,
+                                   facecolor=lp.LOSS_COLORS["huber"], zorder=1,
+                                   label="Huber line ± δ")
+        ax.add_patch(band)
+        (ghosts,) = ax.plot([], [], "o", markerfacecolor="none", markersize=7,
+                            markeredgecolor=lp.COLORS["error"], markeredgewidth=1.2, zorder=2,
+                            label="its clean price")
+        (points,) = ax.plot([], [], "o", color=lp.COLORS["target"], markersize=6,
+                            markeredgecolor=lp.COLORS["marker"], markeredgewidth=0.5,
+                            label="house", zorder=3)
+        (outliers,) = ax.plot([], [], "D", color=lp.COLORS["error"], markersize=8,
+                              markeredgecolor=lp.COLORS["marker"], label="outlier", zorder=4)
+        lines = {}
+        styles = {"mse": "-", "mae": "--", "huber": "-."}
+        for name in _ROBUST_LOSSES:
+            (lines[name],) = ax.plot([], [], color=lp.LOSS_COLORS[name], linestyle=styles[name],
+                                     linewidth=3, label=_ROBUST_NAMES[name], zorder=5)
+        ax.legend(loc="upper left", ncols=2, fontsize=10)
+
+        ax_s.set_ylim(0.0, self.slope_top)
+        ax_s.set_ylabel("slope (k$ per m²)")
+        ax_s.set_title("slope of each fit")
+        ax_s.axhline(self.clean_slope, color=lp.COLORS["text"], linestyle="--", linewidth=1.5,
+                     zorder=3, label=f"no outliers (MSE): {self.clean_slope:.2f}")
+        ax_s.axhline(3.0, color=lp.COLORS["text"], linestyle=":", linewidth=1.5, zorder=3,
+                     label="true slope: 3.00")
+        ax_s.legend(loc="upper right", fontsize=10)
+        bars = lp.value_bars(ax_s, [_ROBUST_NAMES[n] for n in _ROBUST_LOSSES], state["slopes"],
+                             fmt="{:.2f}")
+        ax_s.set_xlim(-0.6, 2.6)
+        art = {"ax": ax, "top": top, "true": true_line, "band": band, "ghosts": ghosts,
+               "points": points, "outliers": outliers, "lines": lines, "bars": bars}
+        self._update(art, state)
+        return art
+
+    def _moving(self, art):
+        return [art["band"], art["ghosts"], art["points"], art["outliers"],
+                *art["lines"].values(), *art["bars"].moving]
+
+    def _update(self, art, state):
+        top = self._y_top(state["y"], art["top"])
+        if top != art["top"]:
+            art["top"] = top
+            art["ax"].set_ylim(0.0, top)
+        y, m = state["y"], state["outlier"]
+        art["points"].set_data(self.size[~m], y[~m])
+        art["outliers"].set_data(self.size[m], y[m])
+        art["ghosts"].set_data(self.size[m], self.price_clean[m])
+        for name in _ROBUST_LOSSES:
+            slope, intercept = state["fits"][name]
+            art["lines"][name].set_data(self.x_line, slope * self.x_line + intercept)
+        slope, intercept = state["fits"]["huber"]
+        xl = self.x_line
+        mid = slope * xl + intercept
+        d = state["delta"]
+        art["band"].set_xy(np.array([[xl[0], mid[0] - d], [xl[1], mid[1] - d],
+                                     [xl[1], mid[1] + d], [xl[0], mid[0] + d]]))
+        art["bars"].update(state["slopes"],
+                           colors=[lp.LOSS_COLORS[n] for n in _ROBUST_LOSSES])
+
+    def _readout(self, state):
+        out = {f"slope_{n}": state["fits"][n][0] for n in _ROBUST_LOSSES}
+        out.update({f"intercept_{n}": state["fits"][n][1] for n in _ROBUST_LOSSES})
+        out["slope_clean"] = self.clean_slope
+        return out
+
+    def _outliers_phrase(self, state, short=False):
+        k = state["k"]
+        if k == 0 or state["amount"] == 0:
+            return "no outliers"
+        each = lp.fmt_money(1000.0 * state["amount"])
+        if short:
+            return f"{k} × +{each}"
+        return (f"{k} outlier{'s' if k > 1 else ''} (+{each} on the price of the {k} largest "
+                f"house{'s' if k > 1 else ''})")
+
+    def _describe(self, state):
+        s = state["slopes"]
+        moves = ", ".join(
+            f"{_ROBUST_NAMES[n]} {s[i]:.2f} ({lp.fmt_signed(s[i] - self.clean_slope)})"
+            for i, n in enumerate(_ROBUST_LOSSES))
+        return (f"House prices against living area with {self._outliers_phrase(state)}, and "
+                f"the lines fitted by MSE, MAE and Huber (δ = {_kdollars(state['delta'])}). "
+                f"Their slopes in k$ per m², with the change from the clean data's "
+                f"{self.clean_slope:.2f}: {moves}.")
+
+    def _readout_html(self, state):
+        s = state["slopes"]
+        parts = " &nbsp;·&nbsp; ".join(
+            f"{_ROBUST_NAMES[n]}: <b>{s[i]:.2f}</b> ({lp.fmt_signed(s[i] - self.clean_slope)})"
+            for i, n in enumerate(_ROBUST_LOSSES))
+        return (f"{html.escape(self._outliers_phrase(state))}, "
+                f"Huber δ = {_kdollars(state['delta'])}<br>slope in k$ per m² (change from "
+                f"the clean data's {self.clean_slope:.2f}): {parts}")
+
+    def _title(self, state):
+        s = state["slopes"]
+        text = (f"{self._outliers_phrase(state, short=True)}, δ = {_kdollars(state['delta'])}: "
+                "slopes " + ", ".join(f"{_ROBUST_NAMES[n]} {s[i]:.2f}"
+                                      for i, n in enumerate(_ROBUST_LOSSES)))
+        return text.replace("$", r"\$")  # a literal dollar, not matplotlib's maths mode
+
+
+def outlier_explorer():
+    """Add outliers to the house prices and watch the MSE, MAE and Huber lines move.
+
+    Fifty houses from :func:`lossviz.data.house_prices` (seed 0), prices in k$. The largest
+    houses can get a price typo; each line is refitted exactly on every move (see
+    :func:`line_fits`). The left panel shows the data, the three lines and Huber's ±δ band
+    (points outside it pull on the Huber line with a fixed force); the right panel shows each
+    line's slope against the clean data's MSE slope.
+
+    Returns
+    -------
+    Explorer
+        Controls ``"outlier_size"`` (k$ added to each outlier's price, 0..2000),
+        ``"n_outliers"`` (0..5) and ``"delta"`` (Huber δ in k$, log slider 2..1000); presets;
+        readout ``"slope_mse"``, ``"slope_mae"``, ``"slope_huber"`` (k$ per m²),
+        ``"intercept_mse"``, ``"intercept_mae"``, ``"intercept_huber"`` (k$) and
+        ``"slope_clean"`` (the MSE slope without outliers).
+
+    Examples
+    --------
+    Three houses listed $1M too high:
+
+    >>> ex = outlier_explorer()
+    >>> r = ex.readout
+    >>> print(f"{r['slope_clean']:.2f} {r['slope_mse']:.2f} {r['slope_mae']:.2f} "
+    ...       f"{r['slope_huber']:.2f}")
+    3.09 5.18 3.22 3.24
+    >>> ex.controls["n_outliers"].value = 0
+    >>> print(f"{ex.readout['slope_mse']:.2f} {ex.readout['slope_huber']:.2f}")
+    3.09 3.09
+    """
+    return OutlierExplorer()
+
+
+__all__ += ["line_fits", "outlier_explorer"]
+
+
+# =============================================================================================
+# 7. Loss landscapes (notebook 04): where one gradient step takes each loss
+# =============================================================================================
+
+_LANDSCAPE_RANGE = (-8.0, 8.0)
+_LANDSCAPE_GRID = 81
+_LR_RANGE = (0.1, 10.0)  # log slider
+_LANDSCAPE_LOSSES = ("cross_entropy", "mse")
+_LANDSCAPE_NAMES = {"cross_entropy": "cross-entropy", "mse": "MSE"}
+_ARROW_MIN = 0.3  # shortest step drawn as an arrow (units of w and b)
+
+
+def _logistic_loss_and_grad(loss, w, b, x, y):
+    """Mean loss of p = sigmoid(w x + b) over (x, y) and its gradient (d/dw, d/db).
+
+    ``w`` and ``b`` may be arrays of any (equal) shape: one loss per (w, b).
+    """
+    w = np.asarray(w, dtype=float)
+    b = np.asarray(b, dtype=float)
+    z = w[..., None] * x + b[..., None]
+    t = np.broadcast_to(y, z.shape)
+    if loss == "cross_entropy":
+        per = lv.binary_cross_entropy_with_logits(z, t, reduction="none")
+        g = lv.binary_cross_entropy_with_logits_grad(z, t, reduction="none")  # p - y
+    else:
+        p = lv.sigmoid(z)
+        per = lv.mse(p, t, reduction="none")
+        # chain rule through the sigmoid: 2 (p - y) p (1 - p)
+        g = lv.mse_grad(p, t, reduction="none") * lv.sigmoid_grad(z)
+    n = x.shape[-1]
+    return per.mean(-1), (g * x).sum(-1) / n, g.sum(-1) / n
+
+
+class LandscapeExplorer(Explorer):
+    """See :func:`landscape_explorer`."""
+
+    width_px = 960
+    height_px = 430
+    snapshot_row_px = 380
+    title = "Loss landscapes: where does one gradient step take each loss?"
+
+    def __init__(self, n=100, seed=0):
+        from lossviz import data
+
+        x, y = data.two_class_1d(n, seed=seed)
+        self.x, self.y = x, y.astype(float)
+        lo, hi = _LANDSCAPE_RANGE
+        self.grid = np.linspace(lo, hi, _LANDSCAPE_GRID)
+        W, B = np.meshgrid(self.grid, self.grid)
+        self.surfaces = {loss: _logistic_loss_and_grad(loss, W, B, self.x, self.y)[0]
+                         for loss in _LANDSCAPE_LOSSES}
+        controls = {
+            "w": _slider(-3.0, lo, hi, 0.05, "weight w of p = σ(w·x + b)"),
+            "b": _slider(0.0, lo, hi, 0.05, "bias b"),
+            "lr": widgets.FloatLogSlider(
+                value=2.0, base=10, min=math.log10(_LR_RANGE[0]), max=math.log10(_LR_RANGE[1]),
+                step=0.01, description="learning rate (each arrow is one step)",
+                readout_format=".3g", continuous_update=True),
+        }
+        presets = {
+            "confidently wrong (−3, 0)": {"w": -3.0, "b": 0.0},
+            "deep on the plateau (−6, 3)": {"w": -6.0, "b": 3.0},
+            "near the best (4, −0.4)": {"w": 4.0, "b": -0.4},
+        }
+        super().__init__(controls, presets=presets)
+
+    def _compute(self, values):
+        w, b, lr = float(values["w"]), float(values["b"]), float(values["lr"])
+        out = {"w": w, "b": b, "lr": lr,
+               "accuracy": float(np.mean((w * self.x + b > 0) == (self.y == 1)))}
+        for loss in _LANDSCAPE_LOSSES:
+            value, gw, gb = _logistic_loss_and_grad(loss, w, b, self.x, self.y)
+            out[loss] = {"loss": float(value), "gw": float(gw), "gb": float(gb),
+                         "norm": math.hypot(float(gw), float(gb))}
+        return out
+
+    def _draw(self, fig, state):
+        axes = fig.subplots(1, 2)
+        art = {"markers": {}, "arrows": {}}
+        for ax, loss in zip(axes, _LANDSCAPE_LOSSES, strict=True):
+            lp.loss_landscape(ax, self.grid, self.grid, self.surfaces[loss], levels=12,
+                              log=loss == "cross_entropy", color=lp.LOSS_COLORS[loss],
+                              title=f"{_LANDSCAPE_NAMES[loss]} through the sigmoid")
+            ax.set_xlim(*_LANDSCAPE_RANGE)
+            ax.set_ylim(*_LANDSCAPE_RANGE)
+            # shrinkA/B = 0: the arrow runs exactly from (w, b) to the end of the step
+            arrow = mpl.patches.FancyArrowPatch((0.0, 0.0), (1.0, 0.0), arrowstyle="-|>",
+                                                mutation_scale=22, linewidth=3, shrinkA=0,
+                                                shrinkB=0, color=lp.COLORS["gradient"], zorder=7)
+            ax.add_patch(arrow)
+            (marker,) = ax.plot([], [], "o", markersize=10, markerfacecolor="white",
+                                markeredgecolor=lp.COLORS["gradient"], markeredgewidth=2.5,
+                                zorder=6)
+            art["markers"][loss], art["arrows"][loss] = marker, arrow
+        self._update(art, state)
+        return art
+
+    def _moving(self, art):
+        return [*art["arrows"].values(), *art["markers"].values()]
+
+    def _update(self, art, state):
+        w, b, lr = state["w"], state["b"], state["lr"]
+        for loss in _LANDSCAPE_LOSSES:
+            s = state[loss]
+            art["markers"][loss].set_data([w], [b])
+            # one gradient-descent step: (w, b) - lr * gradient; a step shorter than the arrow
+            # head (0.3 in w and b) shows as no arrow at all, just the marker
+            arrow = art["arrows"][loss]
+            arrow.set_visible(lr * s["norm"] >= _ARROW_MIN)
+            if arrow.get_visible():
+                arrow.set_positions((w, b), (w - lr * s["gw"], b - lr * s["gb"]))
+
+    def _readout(self, state):
+        out = {"accuracy": state["accuracy"]}
+        for loss, short in (("cross_entropy", "ce"), ("mse", "mse")):
+            s = state[loss]
+            out[f"loss_{short}"] = s["loss"]
+            out[f"grad_norm_{short}"] = s["norm"]
+            out[f"step_{short}"] = state["lr"] * s["norm"]
+        return out
+
+    def _describe(self, state):
+        ce, ms = state["cross_entropy"], state["mse"]
+        ratio = ce["norm"] / ms["norm"] if ms["norm"] > 0 else math.inf
+        return (f"At w = {_num(state['w'], 2)}, b = {_num(state['b'], 2)} the model classifies "
+                f"{state['accuracy']:.0%} of the examples correctly. Cross-entropy is "
+                f"{ce['loss']:.3f} with gradient norm {ce['norm']:.4f}, so one step of learning "
+                f"rate {state['lr']:.3g} moves (w, b) by {state['lr'] * ce['norm']:.3f}; MSE is "
+                f"{ms['loss']:.3f} with gradient norm {ms['norm']:.4f}, a step of "
+                f"{state['lr'] * ms['norm']:.3f}: cross-entropy's push is {ratio:.1f} times "
+                "stronger.")
+
+    def _readout_html(self, state):
+        ce, ms = state["cross_entropy"], state["mse"]
+        ratio = ce["norm"] / ms["norm"] if ms["norm"] > 0 else math.inf
+        return (f"w = {_num(state['w'], 2)}, b = {_num(state['b'], 2)}: accuracy "
+                f"<b>{state['accuracy']:.0%}</b><br>cross-entropy <b>{ce['loss']:.3f}</b>, "
+                f"gradient norm <b>{ce['norm']:.4f}</b> &nbsp;·&nbsp; MSE <b>{ms['loss']:.3f}"
+                f"</b>, gradient norm <b>{ms['norm']:.4f}</b> &nbsp;·&nbsp; ratio "
+                f"<b>{ratio:.1f}×</b>; step length at rate {state['lr']:.3g}: "
+                f"{state['lr'] * ce['norm']:.3f} vs {state['lr'] * ms['norm']:.3f}")
+
+    def _title(self, state):
+        ce, ms = state["cross_entropy"], state["mse"]
+        return (f"(w, b) = ({_num(state['w'], 2)}, {_num(state['b'], 2)}), accuracy "
+                f"{state['accuracy']:.0%}: gradient norm CE {ce['norm']:.3f}, "
+                f"MSE {ms['norm']:.4f}")
+
+
+def landscape_explorer():
+    """Move the parameters (w, b) of a 1-D logistic model over both loss landscapes.
+
+    The data are :func:`lossviz.data.two_class_1d` (100 points, seed 0) and the model is
+    ``p = sigmoid(w * x + b)``. Both panels show a loss over (w, b), cross-entropy on the left
+    and MSE on the right (drawn once, as in notebook 04), with a marker at the current (w, b)
+    and an arrow for one gradient-descent step, ``-lr * gradient`` (steps shorter than 0.3 are
+    not drawn). On MSE's plateau the arrow vanishes while cross-entropy's stays long.
+
+    Returns
+    -------
+    Explorer
+        Controls ``"w"``, ``"b"`` (−8..8) and ``"lr"`` (log slider 0.1..10, default 2);
+        presets;
+        readout ``"accuracy"``, ``"loss_ce"``, ``"loss_mse"``, ``"grad_norm_ce"``,
+        ``"grad_norm_mse"``, ``"step_ce"``, ``"step_mse"`` (the arrows' lengths).
+
+    Examples
+    --------
+    At the confidently wrong start (w, b) = (−3, 0):
+
+    >>> ex = landscape_explorer()
+    >>> r = ex.readout
+    >>> print(f"{r['accuracy']:.2f} {r['grad_norm_ce']:.4f} {r['grad_norm_mse']:.4f}")
+    0.05 1.5844 0.0340
+    """
+    return LandscapeExplorer()
+
+
+__all__ += ["landscape_explorer"]

@@ -105,7 +105,7 @@ def test_nothing_reaches_pyplot():
 def test_every_move_changes_the_picture_and_the_alt_text(any_explorer):
     name, ex = any_explorer
     for cname, control in ex.controls.items():
-        if control.disabled:
+        if control.disabled or control.layout.display == "none":
             continue
         for v in control_values(control, 4)[:3]:
             if v == control.value:
@@ -419,7 +419,7 @@ def test_loss_curve_explorer_offers_the_registry():
     # MSE at ŷ = 1.5, y = 0: loss 1.5² = 2.25, gradient 2·1.5 = 3
     assert ex.readout == pytest.approx({"loss": 2.25, "grad": 3.0})
     np.testing.assert_allclose(ex._artists["lc"].marker.get_xydata(), [[1.5, 2.25]])
-    assert ex.controls["delta"].disabled
+    assert ex.controls["delta"].layout.display == "none"  # δ is shown for Huber only
 
 
 @pytest.mark.parametrize("loss", list(lv.LOSSES))
@@ -440,7 +440,7 @@ def test_loss_curve_values_match_the_registry():
     ex.set(loss="huber", prediction=3.0, delta=1.0)
     # Huber, |e| = 3 > δ = 1: δ(|e| − δ/2) = 2.5; gradient δ·sign(e) = 1
     assert ex.readout == pytest.approx({"loss": 2.5, "grad": 1.0})
-    assert not ex.controls["delta"].disabled
+    assert ex.controls["delta"].layout.display is None
     ex.controls["delta"].value = 2.0  # 2·(3 − 1) = 4, gradient 2
     assert ex.readout == pytest.approx({"loss": 4.0, "grad": 2.0})
     ex.set(loss="binary_cross_entropy", prediction=0.25)
@@ -464,7 +464,7 @@ def test_changing_the_loss_resets_the_prediction_slider():
     ex.controls["loss"].value = "binary_cross_entropy"
     assert (s.min, s.max) == (0.01, 0.99) and 0.01 <= s.value <= 0.99
     assert "probability" in s.description
-    assert ex.controls["delta"].disabled
+    assert ex.controls["delta"].layout.display == "none"
     xlabel = ex._artists["ax_l"].get_xlabel()
     assert "probability" in xlabel
     ex.controls["loss"].value = "mse"
@@ -514,3 +514,24 @@ def test_snapshot_titles_show_the_numbers():
     titles = [sf._suptitle.get_text() for sf in fig.subfigs]
     assert "CE 0.105" in titles[0] and "MSE 0.0100" in titles[0]
     assert "CE 4.605" in titles[1] and "\u22120.0196" in titles[1]
+
+
+def test_presets_survive_the_browser_snapping_values_to_the_slider_step():
+    # A browser snaps ln 0.70 = -0.3567 to the step 0.01 grid (-0.36) and sends it back; the
+    # explorer keeps the exact preset while the slider sits within half a step of it.
+    ex = E.softmax_explorer()
+    ex.apply_preset("decent")
+    ex.controls["cat"].value = round(math.log(0.70), 2)  # -0.36, what the browser sends
+    # -ln 0.70 = 0.3567 exactly, not -ln softmax(-0.36, ln .2, ln .1)_cat = 0.3579
+    assert ex.readout["cross_entropy"] == pytest.approx(-math.log(0.70), rel=1e-12)
+    assert ex.readout["p_cat"] == pytest.approx(0.70, rel=1e-12)
+    # A real move (a whole step away) takes over: -0.35 is used as it is.
+    ex.controls["cat"].value = -0.35
+    p_cat = math.exp(-0.35) / (math.exp(-0.35) + 0.2 + 0.1)
+    assert ex.readout["p_cat"] == pytest.approx(p_cat, rel=1e-12)
+    # Model A on the log-scale slider: 10^round(log10 0.9, 3) = 0.8995 keeps p = 0.9 exactly.
+    cw = E.confident_wrong_explorer()
+    cw.apply_preset("Model B (p = 0.6)")
+    cw.apply_preset("Model A (p = 0.9)")
+    cw.controls["p"].value = 10 ** round(math.log10(0.9), 3)
+    assert cw.readout["mse"] == pytest.approx(0.01, rel=1e-12)  # (1 - 0.9)^2

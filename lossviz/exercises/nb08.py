@@ -66,10 +66,15 @@ The correct loss is cross_entropy(z, 0) = {SINGLE_81:.4f}. The second softmax sq
 )
 
 # 08.2 -----------------------------------------------------------------------------------------
-# the best a double softmax can do: p = [1, 0, 0] as logits -> ln(e + 2) - 1 = 0.5514
-with warnings.catch_warnings():  # [1, 0, 0] looks like probabilities: that is the point
+# A 10-class classifier with the double softmax can at best make softmax(z) = [1, 0, ..., 0]; the
+# second softmax then gives the true class e / (e + 9), so the floor is
+# ln(e + 9) - 1 = ln(11.718282) - 1 = 2.461150 - 1 = 1.461150.  (3 classes: ln(e + 2) - 1 = 0.5514)
+C_82 = 10
+ONE_HOT_82 = np.eye(C_82)[0]
+with warnings.catch_warnings():  # a one-hot row looks like probabilities: that is the point
     warnings.simplefilter("ignore")
-    BEST_82 = float(cross_entropy(np.array([1.0, 0.0, 0.0]), 0))
+    BEST_82 = float(cross_entropy(ONE_HOT_82, 0))
+P0_82 = float(np.e / (np.e + C_82 - 1))
 
 ex_08_2 = Exercise(
     id="08.2",
@@ -77,34 +82,40 @@ ex_08_2 = Exercise(
     title="The floor of a double softmax",
     answer="number",
     prompt="""
-With the double softmax, the model can at best make softmax(z) = [1, 0, 0] for the true class 0
-(three classes). What is the smallest loss cross_entropy(softmax(z), 0) can then reach?
+A digit classifier has C = 10 classes and, by mistake, applies softmax before cross_entropy.
+Even a perfect model can at best make the first softmax [1, 0, ..., 0] (all probability on the
+true class 0). What is the smallest loss cross_entropy(softmax(z), 0) can then reach?
 
     answer = ...
     check("08.2", answer)
 """,
     checker=number_checker(
         BEST_82,
-        why="[1, 0, 0] as logits gives ln(e^1 + e^0 + e^0) - 1 = ln(e + 2) - 1 = 0.5514: the "
-        "loss can never go below it, so training keeps pushing in vain.",
+        why="[1, 0, ..., 0] as logits gives ln(e^1 + 9 e^0) - 1 = ln(e + 9) - 1 = 1.4612: the "
+        "loss can never go below it, however good the model, so training keeps pushing in vain.",
         mistakes=[
             (0.0, "with a single softmax the loss can approach 0. With the double softmax the "
-             "second softmax sees 'logits' in [0, 1]: feed [1, 0, 0] through cross_entropy."),
-            (np.log(3), "ln 3 is the loss when all three logits are equal (e.g. [0, 0, 0]). "
-             "The best case is [1, 0, 0]."),
-            (np.log(np.e + 2), "ln(e + 2) = 1.5514 is the log-sum-exp; subtract the true "
+             "second softmax sees 'logits' in [0, 1]: feed [1, 0, ..., 0] through cross_entropy."),
+            (np.log(C_82), "ln 10 = 2.3026 is the loss when all ten logits are equal. The best "
+             "case is [1, 0, ..., 0]."),
+            (np.log(np.e + C_82 - 1), "ln(e + 9) = 2.4612 is the log-sum-exp; subtract the true "
              "class's logit, 1."),
+            (np.log(np.e + 2) - 1, "0.5514 is the floor for 3 classes, ln(e + 2) - 1. Here there "
+             "are C = 10 classes: nine zeros next to the 1."),
+            (-BEST_82, "the sign is wrong: cross-entropy is positive."),
         ],
-        otherwise="Compute cross_entropy([1, 0, 0], 0) = ln(e^1 + e^0 + e^0) - 1.",
+        otherwise="Compute cross_entropy([1, 0, 0, 0, 0, 0, 0, 0, 0, 0], 0) = "
+        "ln(e^1 + 9 e^0) - 1.",
     ),
-    hint="The second softmax sees the logits [1, 0, 0]. Its probability for class 0 is "
-    "e / (e + 2).",
+    hint="The second softmax sees the logits [1, 0, ..., 0] (nine zeros). Its probability for "
+    "class 0 is e / (e + 9).",
     solution=f"""
-Best case: softmax(z) -> [1, 0, 0]. The second softmax gives p0 = e / (e + 2) = 0.5761.
-loss = -ln(e / (e + 2)) = ln(e + 2) - 1 = {BEST_82:.4f}
-In code:  np.log(np.e + 2) - 1  ->  {BEST_82:.4f}
-No setting of the weights gets below it, and near the floor the gradients are tiny: the model
-trains slowly towards a wrong target.
+Best case: softmax(z) -> [1, 0, ..., 0]; the second softmax gives p0 = e / (e + 9) = {P0_82:.4f}.
+loss = -ln(e / (e + 9)) = ln(e + 9) - 1 = {BEST_82:.4f}
+In code:  np.log(np.e + 9) - 1  ->  {BEST_82:.4f}
+In general, with C classes the floor is ln(e + C - 1) - 1 (0.5514 for C = 3); for many classes
+it approaches ln C - 1, only one nat better than a uniform guess. Near the floor the gradients are
+tiny: the model trains slowly towards a target it cannot reach.
 """,
 )
 

@@ -359,8 +359,12 @@ def wait_settled(root, before: dict, *, quiet: float = 0.4, timeout: float = 15.
 
 
 def sliders(root):
-    """Locator of the slider widgets (ipywidgets 8: label, noUiSlider track, readout)."""
-    return root.locator(".widget-slider")
+    """Locator of the visible slider widgets (ipywidgets 8: label, noUiSlider track, readout).
+
+    A control an explorer hides for the current state (Huber's δ while another loss is shown)
+    is not offered to the learner, so it is not pressed either.
+    """
+    return root.locator(".widget-slider:visible")
 
 
 def press(handle, key: str, times: int = 1) -> None:
