@@ -299,7 +299,7 @@ def fit_logistic(X, y, *, loss="cross_entropy", lr=0.5, steps=200, w0=None, b0=0
         ``"cross_entropy"``: binary cross-entropy on the logits
         (:func:`lossviz.binary_cross_entropy_with_logits`). ``"mse"``: mean squared
         error between ``sigmoid(logits)`` and ``y``.
-    lr : float, default 1.0
+    lr : float, default 0.5
     steps : int, default 200
     w0 : float or array_like of shape (d,), optional
         Starting weight(s); zeros by default. See :data:`CONFIDENTLY_WRONG`.
