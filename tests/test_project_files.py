@@ -198,7 +198,7 @@ def test_ci_script_is_executable_and_runs_make_test_with_torch():
     text = script.read_text()
     assert "set -euo pipefail" in text
     assert "unset MPLBACKEND" in text
-    assert "make --no-print-directory test WITH_TORCH=1" in text
+    assert "make test --no-print-directory WITH_TORCH=1" in text
 
 
 # --- tools/run_notebooks.py: normalisation -------------------------------------------------------
