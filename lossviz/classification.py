@@ -283,7 +283,16 @@ def _warn_if_probabilities(z2: np.ndarray, row_max: np.ndarray, fn: str) -> None
         )
 
 
-def _log_softmax_rows(z2: np.ndarray, fn: str):
+def _shifted_exp(z2: np.ndarray):
+    """Row maxima m (N, 1) and exp(z2 - m): every exponent is <= 0, so nothing overflows."""
+    m = np.max(z2, axis=1, keepdims=True)
+    e = np.subtract(z2, m)
+    with np.errstate(under="ignore"):
+        np.exp(e, out=e)
+    return m, e
+
+
+def _log_softmax_rows(z2: np.ndarray):
     """Row-wise log-softmax of a (N, C) array, plus the row maxima."""
     m = np.max(z2, axis=1, keepdims=True)
     shifted = z2 - m  # every entry <= 0: exp() cannot overflow
@@ -295,9 +304,7 @@ def _log_softmax_rows(z2: np.ndarray, fn: str):
 
 def _softmax_rows(z2: np.ndarray, scale=1.0) -> np.ndarray:
     """softmax(z2) * scale, row-wise (scale is 1 or a per-row (N, 1) factor)."""
-    e = z2 - np.max(z2, axis=1, keepdims=True)
-    with np.errstate(under="ignore"):
-        np.exp(e, out=e)
+    _, e = _shifted_exp(z2)
     e *= scale / e.sum(axis=1, keepdims=True)  # one multiply instead of a division
     return e
 
@@ -360,10 +367,7 @@ def cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
 
 def _ce_forward(z2: np.ndarray, t: np.ndarray, eps: float, fn: str):
     """Per-example losses, plus exp(z - max) and its row sums for the gradient."""
-    m = np.max(z2, axis=1, keepdims=True)
-    e = np.subtract(z2, m)  # every entry <= 0: exp() cannot overflow
-    with np.errstate(under="ignore"):
-        np.exp(e, out=e)
+    m, e = _shifted_exp(z2)
     s = e.sum(axis=1, keepdims=True)
     log_s = np.log(s[:, 0])
     _warn_if_probabilities(z2, m, fn)
@@ -402,9 +406,7 @@ def cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="mean")
     fn = "cross_entropy_grad"
     z, eps = _logits(logits, fn, reduction, label_smoothing)
     z2, t = _index_targets(z, y_true, fn)
-    e = z2 - np.max(z2, axis=1, keepdims=True)
-    with np.errstate(under="ignore"):
-        np.exp(e, out=e)
+    _, e = _shifted_exp(z2)
     return _ce_grad_from_exp(e, e.sum(axis=1, keepdims=True), t, eps, reduction).reshape(z.shape)
 
 
@@ -496,7 +498,7 @@ def soft_cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean")
     t = _soft_targets(z, y_true, fn)
     z2 = z.reshape(-1, z.shape[-1])
     t2 = _smooth(t.reshape(z2.shape), eps)
-    logp, m = _log_softmax_rows(z2, fn)
+    logp, m = _log_softmax_rows(z2)
     _warn_if_probabilities(z2, m, fn)
     per = -(t2 * logp).sum(axis=1).reshape(z.shape[:-1])
     out = reduce(per, reduction, max(per.size, 1))
