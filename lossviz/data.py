@@ -18,6 +18,7 @@ function               what                                                noteb
                        Wonderland" (Lewis Carroll, 1865; public domain)
 ``char_vocab``,        character vocabulary, text <-> integer ids           07
 ``encode``, ``decode``
+``split_held_out``     a sequence -> training part, held-out last part      07
 =====================  ==================================================  ===========
 """
 
@@ -35,6 +36,7 @@ __all__ = [
     "encode",
     "house_prices",
     "load_text",
+    "split_held_out",
     "standardize",
     "two_class",
     "two_class_1d",
@@ -321,3 +323,45 @@ def decode(ids, vocab):
     'hole'
     """
     return "".join(vocab[int(i)] for i in np.asarray(ids).ravel())
+
+
+def split_held_out(ids, *, held_out=0.2):
+    """Split a sequence into a training part and a held-out last part, without shuffling.
+
+    A language model is scored on text it was not trained on. For a text the usual split is
+    contiguous: the first ``1 - held_out`` of the sequence trains the model and the last
+    ``held_out`` tests it, so no test context is seen in training.
+
+    Parameters
+    ----------
+    ids : array_like of int, shape (N,)
+        The sequence, e.g. ``encode(text, vocab)``.
+    held_out : float, default 0.2
+        Fraction of the sequence kept for testing, strictly between 0 and 1.
+
+    Returns
+    -------
+    train, test : ndarray
+        ``ids[:k]`` and ``ids[k:]`` with ``k = int((1 - held_out) * N)``. The pair that
+        straddles the cut (``ids[k - 1]`` followed by ``ids[k]``) belongs to neither part.
+
+    Examples
+    --------
+    >>> train, test = split_held_out(np.arange(10))
+    >>> train.tolist(), test.tolist()
+    ([0, 1, 2, 3, 4, 5, 6, 7], [8, 9])
+    """
+    ids = np.asarray(ids)
+    if ids.ndim != 1 or ids.dtype.kind not in "iu":
+        raise ValueError(f"split_held_out: ids must be a 1-D integer array, got dtype {ids.dtype} "
+                         f"and shape {ids.shape}; encode the text first (data.encode)")
+    if isinstance(held_out, bool) or not isinstance(held_out, (float, int)) \
+            or not 0 < held_out < 1:
+        raise ValueError(f"split_held_out: held_out must be a fraction strictly between 0 and 1, "
+                         f"got {held_out!r}")
+    k = int((1 - held_out) * ids.size)
+    if k < 2 or ids.size - k < 2:
+        raise ValueError(f"split_held_out: {ids.size} ids split at {k} leave a part with fewer "
+                         f"than 2 ids (no next-token pair); use a longer sequence or another "
+                         f"held_out")
+    return ids[:k], ids[k:]
