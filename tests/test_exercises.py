@@ -52,6 +52,12 @@ def _sig(z):
     return 1 / (1 + np.exp(-z))
 
 
+def _stable_sig(z):
+    # exp of -|z| only, with the sign handled by masks: never exp of a large positive number
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
 def _huber_terms(p, t, d):
     a = np.abs(p - t)
     return np.where(a <= d, 0.5 * a**2, d * (a - 0.5 * d))
@@ -93,8 +99,10 @@ RIGHT = {
     "03.2": ["B", "b", " (b) ", "B)"],
     # 0.95 / (2 * 0.95 * 0.05 * 0.95) = 1 / 0.095 = 10.526; "about 10.5" is accepted
     "03.3": [10.53, 10.5, 1 / (2 * 0.05 * 0.95)],
+    # (the naive 1 / (1 + exp(-z)) overflows at z = -1000 and is rejected: see
+    # test_04_1_rejects_a_sigmoid_that_overflows)
     "04.1": [
-        lambda z, y: 2 * (_sig(z) - y) * _sig(z) * (1 - _sig(z)),
+        lambda z, y: 2 * (_stable_sig(z) - y) * _stable_sig(z) * (1 - _stable_sig(z)),
         lambda z, y: 2 * (lv.sigmoid(z) - y) * lv.sigmoid_grad(z),
     ],
     # (1 - p)(1 - 3p) = 0 at p = 1/3
@@ -192,6 +200,8 @@ WRONG = {
         (lambda z: np.max(_stable_softmax(z)), ["one probability per logit"]),
     ],
     "02.3": [
+        (lambda z, y: -np.mean((z - z.max(axis=0) - np.log(np.exp(z - z.max(axis=0)).sum(axis=0)))
+                               [np.arange(len(y)), y]), ["wrong axis", "axis=1"]),
         (lambda z, y: -np.sum(_log_softmax_rows(z)[np.arange(len(y)), y]), ["sum", "divide by N"]),
         (lambda z, y: -np.mean(np.eye(z.shape[1])[y] * _log_softmax_rows(z)),
          ["averaged over classes"]),
@@ -596,6 +606,43 @@ def test_function_answer_is_called_on_copies():
     assert ex.check("01.2", my_mse, verbose=False).correct
     assert ex.check("01.2", my_mse, verbose=False).correct  # the hidden cases are unchanged
     assert ex.EXERCISES["01.2"].checker.cases[0][0].tolist() == [4.0, 2.0, 3.0]
+
+
+def test_04_1_rejects_a_sigmoid_that_overflows(recwarn):
+    # 1 / (1 + exp(-z)) gives the right numbers at z = -1000 only because 1 / (1 + inf) = 0;
+    # the exercise asks for a sigmoid that cannot overflow, so this is wrong, with a hint
+    def naive(z, y):
+        p = 1 / (1 + np.exp(-z))
+        return 2 * (p - y) * p * (1 - p)
+
+    result = ex.check("04.1", naive, verbose=False)
+    assert result.status == "wrong"
+    assert "Right numbers" in result.message and "overflow" in result.message
+    assert "lossviz.sigmoid" in result.message and "np.where" in result.message
+    assert len(recwarn) == 0                       # the learner sees the feedback, not warnings
+    # the same formula on the hidden cases without +-1000 raises no overflow: only the large
+    # case is the problem
+    overflows = []
+    for case in ex.EXERCISES["04.1"].checker.cases:
+        _core._quiet_call(naive, case, overflows)
+    assert overflows == [False, False, False, True]
+
+
+def test_one_tolerance_rule_for_numbers():
+    # relative 1e-3 unless the prompt says otherwise: 02.1 (-ln 0.3 = 1.20397) rejects 0.3% off
+    assert ex.check("02.1", 1.2040, verbose=False).correct
+    off = ex.check("02.1", 1.20397 * 1.003, verbose=False)
+    assert off.status == "wrong" and "within 0.1% unless the exercise says otherwise" in off.message
+    # the exceptions say so in their prompts
+    assert "answers within 1.1% count" in ex.EXERCISES["04.2"].prompt
+    assert ex.check("04.2", 0.33, verbose=False).correct           # 1% off 1/3
+    assert "answers within 1.5% count" in ex.EXERCISES["03.3"].prompt
+    tolerant = {"03.3", "04.2"}
+    for exercise_id, exercise in ex.EXERCISES.items():
+        if exercise.answer == "number" and exercise_id not in tolerant:
+            expected = exercise.checker.expected
+            assert not ex.check(exercise_id, expected * 1.002, verbose=False).correct, exercise_id
+            assert ex.check(exercise_id, expected * 1.0009, verbose=False).correct, exercise_id
 
 
 def test_warnings_from_the_learner_function_are_silenced(recwarn):

@@ -259,6 +259,9 @@ def number_checker(
 ) -> Callable[[object], Feedback]:
     """Check a single number against ``expected`` (relative tolerance ``rtol``).
 
+    The rule for every exercise: a number is right within a relative 1e-3 (0.1%) of the exact
+    value, unless the exercise's prompt says otherwise (e.g. "two decimals are enough").
+
     ``mistakes`` lists ``(wrong_value, hint)`` pairs; an answer matching a wrong value (same
     tolerance) gets that hint. ``otherwise`` is added to the message for any other wrong number.
     """
@@ -275,8 +278,9 @@ def number_checker(
                 return _wrong(f"You gave {fmt(value)}: {hint}")
         if expected != 0 and abs(value - expected) <= 0.05 * abs(expected):
             return _wrong(
-                f"You gave {fmt(value)}, which is close but not close enough: "
-                "keep at least 4 significant digits (or let Python compute it)."
+                f"You gave {fmt(value)}, which is close but not close enough: answers must "
+                "be within 0.1% unless the exercise says otherwise, so keep at least 4 "
+                "significant digits (or let Python compute it)."
             )
         return _wrong(f"You gave {fmt(value)}. {otherwise}".rstrip())
 
@@ -378,11 +382,21 @@ def _param_names(signature: str) -> list[str]:
     return [p.split("=")[0].strip() for p in inside.split(",") if p.strip()]
 
 
-def _quiet_call(fn, args):
+def _quiet_call(fn, args, overflows=None):
+    """``fn(*args)`` on copies of the arguments, with every warning kept from the learner.
+
+    With a list ``overflows``, appends whether NumPy overflowed inside the call (e.g. ``np.exp``
+    of 1000 gives inf with "overflow encountered in exp"): a result can be right by luck
+    (``1 / (1 + inf) = 0``) while the computation is not safe.
+    """
     args = tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return fn(*args)
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore", over="warn"):
+        warnings.simplefilter("always")
+        out = fn(*args)
+    if overflows is not None:
+        overflows.append(any(issubclass(w.category, RuntimeWarning)
+                             and "overflow" in str(w.message) for w in caught))
+    return out
 
 
 def _arity_problem(fn, nargs: int, signature: str) -> str | None:
@@ -407,6 +421,7 @@ def function_checker(
     mistakes: Sequence[Mistake] = (),
     large: Sequence[int] = (),
     overflow_hint: str = "",
+    reject_overflow: str = "",
     shape_hint: str = "",
     otherwise: str = "",
     rtol: float = 1e-5,
@@ -428,6 +443,10 @@ def function_checker(
     large : sequence of int
         Indices of cases with extreme values; nan/inf there (and correct elsewhere) gives
         ``overflow_hint``.
+    reject_overflow : str
+        When given, a function that returns the right numbers but overflows inside NumPy on one
+        of the ``large`` cases (a RuntimeWarning such as "overflow encountered in exp") is
+        wrong, with this message: the exercise asks for a computation that cannot overflow.
     shape_hint : str
         Message when the learner returns a result of the wrong shape (e.g. a per-sample array
         instead of the mean).
@@ -481,9 +500,10 @@ def function_checker(
             return _invalid(problem)
         expected = refs()
         outs = []
+        overflowed: list[bool] = []
         for args, ref in zip(cases, expected, strict=True):
             try:
-                raw = _quiet_call(answer, args)
+                raw = _quiet_call(answer, args, overflowed)
             except Exception as exc:
                 return _invalid(
                     f"your function raised {_exc_text(exc)} when called as {describe(args)}."
@@ -515,6 +535,10 @@ def function_checker(
 
         every = range(len(cases))
         if agrees(outs, expected, every):
+            unsafe = [i for i in every if i in large and overflowed[i]]
+            if reject_overflow and unsafe:
+                return _wrong(f"Right numbers, but for {describe(cases[unsafe[0]])} your "
+                              f"function overflows inside NumPy. {reject_overflow}")
             return _correct(why)
         ordinary = [i for i in every if i not in large]
         finite = [bool(np.all(np.isfinite(o))) for o in outs]

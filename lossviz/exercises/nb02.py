@@ -196,6 +196,10 @@ batch of one and logits as large as 1000.
             Mistake(lambda z, y: cross_entropy(softmax(z, axis=-1), y),
                     "Looks like you applied softmax twice (or passed probabilities where logits "
                     "belong): the inputs are logits, apply softmax (log-softmax) only once."),
+            Mistake(lambda z, y: -np.mean(log_softmax(z, axis=0)[_rows(z), y]),
+                    "Your softmax normalises over the wrong axis: axis=0 runs down the samples. "
+                    "Each row of logits is one sample's scores, so take the max, the sum and "
+                    "the log-sum-exp over axis=1 (with keepdims=True), one per row."),
             Mistake(lambda z, y: -np.mean(np.log(z[_rows(z), y])),
                     "You took -log of the raw logit. Logits are not probabilities: apply "
                     "(log-)softmax over each row first."),

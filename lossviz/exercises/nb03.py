@@ -124,7 +124,8 @@ gradients are
     MSE through a sigmoid:  dL/dz = 2 (p - y) p (1 - p)
 
 How many times larger is the cross-entropy gradient than the MSE gradient at p = 0.05
-(ratio of their magnitudes)? (The notebook did this for p = 0.01 and got about 50.)
+(ratio of their magnitudes)? (The notebook did this for p = 0.01 and got about 50.) Here three
+significant digits are enough: answers within 1.5% count.
 
     answer = ...
     check("03.3", answer)

@@ -74,17 +74,28 @@ sigmoid'(z) = p (1 - p). Hidden cases include logits of +-1000.
         overflow_hint="Your function returns nan for z = +-1000: exp(1000) overflows "
         "(e.g. exp(z) / (1 + exp(z)) is inf / inf). Use 1 / (1 + exp(-z)), or a sigmoid that "
         "branches on the sign of z, such as lossviz.sigmoid.",
+        reject_overflow="It computes exp of about 1000, which is inf (NumPy warns "
+        "'overflow encountered in exp'); the answer comes out right only because "
+        "1 / (1 + inf) happens to be 0, and one step later such an inf turns into nan "
+        "(inf / inf, 0 * inf). Use a sigmoid that never exponentiates a large positive number: "
+        "lossviz.sigmoid, or exp(-|z|) with the sign handled by boolean masks (np.where "
+        "evaluates both branches, so it still overflows).",
         shape_hint="Return one gradient per example, the same shape as z (no mean).",
     ),
-    hint="p = 1 / (1 + np.exp(-z)); then multiply 2 (p - y) by p (1 - p).",
+    hint="p = lv.sigmoid(z), a sigmoid that cannot overflow; then multiply 2 (p - y) by "
+    "p (1 - p).",
     solution="""
 L = (p - y)^2 with p = sigmoid(z)
 dL/dp = 2 (p - y)          dp/dz = p (1 - p)
 dL/dz = 2 (p - y) p (1 - p)
 
 def my_mse_logit_grad(z, y):
-    p = 1 / (1 + np.exp(-z))     # exp(-z) may overflow to inf for z = -1000: 1 / inf = 0, fine
+    e = np.exp(-np.abs(z))                           # never exp of a large positive number
+    p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))   # = sigmoid(z), also for z = +-1000
     return 2 * (p - y) * p * (1 - p)
+
+(lv.sigmoid(z) does the same. The naive 1 / (1 + np.exp(-z)) computes exp(1000) = inf at
+z = -1000: the result happens to be right, 1 / inf = 0, but the check rejects it.)
 
 At z = -4.595 (p = 0.01) and y = 1:  2 * (-0.99) * 0.01 * 0.99 = -0.0196, against -0.99 for
 cross-entropy. The factor p (1 - p) is what makes MSE learn slowly from a confidently wrong start.
@@ -105,7 +116,8 @@ ex_04_2 = Exercise(
     prompt="""
 For true label y = 1, the magnitude of the MSE-through-sigmoid gradient with respect to the
 logit is |2 (p - 1) p (1 - p)| = 2 p (1 - p)^2. At which probability p (between 0 and 1) is it
-largest? Enter p as a number (for example as a fraction such as 1/4 or a decimal):
+largest? Enter p as a number (for example as a fraction such as 1/4 or a decimal). Here two
+decimals are enough: answers within 1.1% count.
 
     answer = ...
     check("04.2", answer)
