@@ -8,6 +8,8 @@
 #   make bench               run every benchmarks/bench_*.py and print their tables
 #   make notebooks           re-execute notebooks/*.ipynb in place and normalise them
 #   make explore             serve notebooks/ as Voila dashboards on 127.0.0.1:8866
+#   make present NB=03_confidently_wrong   one notebook as a live reveal.js deck on 127.0.0.1:8870
+#   make classroom           the dashboards for a room: preheated kernels, limits (HOST=0.0.0.0 + token)
 #   make clean               remove caches and artifacts (keeps .venv); `make distclean` removes .venv too
 
 SHELL := /bin/bash
@@ -39,7 +41,7 @@ PYTEST_ARGS := tests $(wildcard notebooks) --nbval --nbval-current-env \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test lint bench notebooks explore clean distclean setup setup-dev
+.PHONY: help lab test lint bench notebooks explore present classroom clean distclean setup setup-dev
 
 help:
 	@sed -n '1,/^$$/s/^# \{0,1\}//p' Makefile
@@ -75,6 +77,21 @@ explore: $(LAB_STAMP)
 	@echo "Landing page: http://127.0.0.1:8866/voila/render/index.ipynb  (all files: http://127.0.0.1:8866/)"
 	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=8866 \
 		--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension
+
+# A teacher's deck: code hidden, sliders live, every asset served locally (works offline).
+NB ?=
+PORT ?=
+present: $(LAB_STAMP)
+	@test -n "$(NB)" || { echo "make present: name a notebook, e.g. make present NB=03_confidently_wrong"; exit 2; }
+	$(BIN)/python tools/present.py "$(NB)" --port $(or $(PORT),8870)
+
+# A room of learners on the dashboards: preheated kernels per notebook, culling, a kernel cap;
+# HOST=0.0.0.0 serves the network and then requires the token it prints.
+# POOLS="03_confidently_wrong=30" sizes the warm pools; MAX_KERNELS caps live kernels.
+HOST ?= 127.0.0.1
+classroom: $(LAB_STAMP)
+	$(BIN)/python tools/classroom.py --host $(HOST) --port $(or $(PORT),8866) \
+		$(foreach p,$(POOLS),--pool $(p)) $(if $(MAX_KERNELS),--max-kernels $(MAX_KERNELS))
 
 # --- contributors --------------------------------------------------------------------------------
 lint: $(DEV_STAMP)

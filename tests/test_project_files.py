@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # pip name -> conda-forge name, where they differ. matplotlib-base is matplotlib without a GUI
 # toolkit (the "matplotlib" conda package also pulls in Qt).
+# Installed by the pip section of environment.yml (from PyPI) rather than from conda-forge.
+PIP_ONLY = {"sphinx-revealjs", "xstatic-font-awesome", "xstatic-jquery"}
 PIP_TO_CONDA = {
     "matplotlib": "matplotlib-base",
     "jupyterlab-rise": "jupyterlab_rise",
@@ -90,14 +92,16 @@ def read_conda_env() -> tuple[dict[str, SpecifierSet], list]:
 def test_requirement_files_parse_to_the_expected_packages():
     learner = set(read_requirements("requirements.txt"))
     assert learner == {
-        "numpy", "matplotlib", "ipywidgets", "jupyterlab", "notebook", "ipykernel",
+        "numpy", "matplotlib", "ipywidgets", "anywidget", "jupyterlab", "notebook", "ipykernel",
         "voila", "jupyterlab-rise", "ipympl",
+        # make present's offline assets (reveal.js CSS and themes, Font Awesome, jQuery)
+        "sphinx-revealjs", "xstatic-font-awesome", "xstatic-jquery",
     }
     dev = set(read_requirements("requirements-dev.txt"))
     # requirements-dev.txt includes requirements.txt (-r) and adds the test and lint tools.
     assert dev - learner == {
         "pytest", "nbval", "nbconvert", "nbclient", "nbformat", "hypothesis", "ruff",
-        "playwright", "packaging", "pyyaml", "tomli",
+        "playwright", "axe-playwright-python", "packaging", "pyyaml", "tomli",
     }
 
 
@@ -111,21 +115,31 @@ def test_environment_yml_lists_the_same_packages_as_requirements_txt():
     pip_reqs = read_requirements("requirements.txt")
     conda_specs, pip_section = read_conda_env()
 
-    expected = {PIP_TO_CONDA.get(name, name) for name in pip_reqs}
+    expected = {PIP_TO_CONDA.get(name, name) for name in pip_reqs if name not in PIP_ONLY}
     listed = set(conda_specs) - {"python", "pip"}
     assert listed == expected, (
         f"only in environment.yml: {sorted(listed - expected)}; "
         f"only in requirements.txt: {sorted(expected - listed)}"
     )
     for name, req in pip_reqs.items():
+        if name in PIP_ONLY:
+            continue
         conda_name = PIP_TO_CONDA.get(name, name)
         # Same range on both sides, e.g. numpy: ">=1.24,<3" in each file.
         assert conda_specs[conda_name] == req.specifier, (
             f"{name}: requirements.txt says {req.specifier}, "
             f"environment.yml says {conda_specs[conda_name]}"
         )
-    # lossviz itself is not on conda-forge; the pip section installs this checkout and nothing else.
-    assert pip_section == ["-e ."]
+    # lossviz itself is not on conda-forge: the pip section installs this checkout, and the
+    # pip-only packages with requirements.txt's ranges, e.g. "sphinx-revealjs>=3.2,<4".
+    assert pip_section[0] == "-e ."
+    pip_only = {canonicalize_name(Requirement(r).name): Requirement(r) for r in pip_section[1:]}
+    assert set(pip_only) == PIP_ONLY
+    for name, req in pip_only.items():
+        assert req.specifier == pip_reqs[name].specifier, (
+            f"{name}: requirements.txt says {pip_reqs[name].specifier}, "
+            f"environment.yml's pip section says {req.specifier}"
+        )
 
 
 def test_environment_yml_python_matches_pyproject():

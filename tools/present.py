@@ -1,0 +1,159 @@
+"""Serve one notebook as a reveal.js slide deck with live sliders, fully offline (`make present`).
+
+    python tools/present.py notebooks/03_confidently_wrong.ipynb [--port 8870]
+
+The deck is Voila's ``reveal`` template (code hidden, widgets live, the slide metadata on every
+cell drives the slides) through lossviz's own template, ``tools/voila_templates/lossviz-reveal``,
+which takes every asset from the Voila server itself instead of a CDN:
+
+- reveal.js's CSS and themes from the ``sphinx-revealjs`` package (reveal.js 5.2, MIT),
+- Font Awesome from ``XStatic-Font-Awesome``, jQuery from ``XStatic-jQuery``,
+- the maths is typeset by the MathJax that Voila's JupyterLab renderers bundle.
+
+The assets are copied out of those installed (pinned) packages into a template folder made at
+start-up, so nothing here depends on the network, and nothing is vendored into this repository.
+It listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+TEMPLATE_NAME = "lossviz-reveal"
+TEMPLATE_SRC = Path(__file__).resolve().parent / "voila_templates" / TEMPLATE_NAME
+# Notebook 7's front-end extension cannot load inside Voila; keep it out (as `make explore` does).
+EXTENSION_DENYLIST = "--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension"
+
+
+class MissingAsset(RuntimeError):
+    """A package that provides the deck's assets is not installed."""
+
+
+def _package_dir(module: str, attr: str | None, pip_name: str) -> Path:
+    try:
+        mod = __import__(module, fromlist=["_"])
+    except ImportError as exc:
+        raise MissingAsset(
+            f"the slide deck needs {pip_name} for its offline assets, and it is not installed: "
+            f"run `make setup` (or `pip install -r requirements.txt -c constraints.txt`)"
+        ) from exc
+    return Path(getattr(mod, attr) if attr else Path(mod.__file__).parent)
+
+
+def asset_sources() -> dict[str, Path]:
+    """Where each group of assets lives in the installed packages."""
+    revealjs = _package_dir("sphinx_revealjs", None, "sphinx-revealjs") / "_static" / "revealjs"
+    return {
+        "reveal": revealjs,
+        "fontawesome": _package_dir("xstatic.pkg.font_awesome", "BASE_DIR", "XStatic-Font-Awesome"),
+        "jquery": _package_dir("xstatic.pkg.jquery", "BASE_DIR", "XStatic-jQuery"),
+    }
+
+
+def build_templates(data_dir: Path) -> Path:
+    """Write lossviz's Voila templates into ``<data_dir>/voila/templates/``: ``lossviz-reveal``
+    (the deck, with its static assets) and ``lossviz-lab`` (the classroom's dashboards: Voila's
+    lab template with a clear error page).
+
+    ``data_dir`` is then put on ``JUPYTER_PATH`` so that Voila finds the templates by name.
+    Returns the deck's template folder.
+    """
+    sources = asset_sources()
+    templates = Path(data_dir) / "voila" / "templates"
+    for src in TEMPLATE_SRC.parent.iterdir():
+        if src.is_dir():
+            if (templates / src.name).exists():
+                shutil.rmtree(templates / src.name)
+            shutil.copytree(src, templates / src.name)
+    dest = templates / TEMPLATE_NAME
+    static = dest / "static"
+    # reveal.js: dist/ (reveal.css, theme/white.css and the theme's fonts) and its licence.
+    shutil.copytree(sources["reveal"] / "dist", static / "reveal" / "dist",
+                    ignore=shutil.ignore_patterns("*.map", "*.esm.js"))
+    shutil.copy(sources["reveal"] / "LICENSE", static / "reveal" / "LICENSE")
+    shutil.copytree(sources["fontawesome"] / "css", static / "fontawesome" / "css")
+    shutil.copytree(sources["fontawesome"] / "webfonts", static / "fontawesome" / "webfonts")
+    (static / "jquery").mkdir(parents=True)
+    shutil.copy(sources["jquery"] / "jquery.min.js", static / "jquery" / "jquery.min.js")
+    missing = [p for p in ("reveal/dist/reveal.css", "reveal/dist/theme/white.css",
+                           "fontawesome/css/all.min.css", "jquery/jquery.min.js")
+               if not (static / p).is_file()]
+    if missing:
+        raise MissingAsset(f"the installed asset packages lack {missing}: reinstall them with "
+                           "`pip install -r requirements.txt -c constraints.txt`")
+    return dest
+
+
+def reveal_resources(base_url: str = "/") -> dict:
+    """nbconvert's ``resources.reveal`` for the deck: local reveal.js, fade, scrolling slides."""
+    return {
+        "reveal": {
+            "url_prefix": f"{base_url}voila/templates/{TEMPLATE_NAME}/static/reveal",
+            "theme": "white",
+            "transition": "fade",
+            # Explorer slides can be taller than the 700 px slide: let them scroll.
+            "scroll": True,
+        }
+    }
+
+
+def voila_command(notebook: Path, port: int, *, python: str = sys.executable) -> list[str]:
+    """The Voila command line that serves ``notebook`` as a deck on 127.0.0.1:``port``."""
+    return [
+        python, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
+        "--Voila.ip=127.0.0.1", f"--template={TEMPLATE_NAME}",
+        # traitlets reads a Dict option as a Python literal (True, not JSON's true).
+        f"--VoilaConfiguration.resources={reveal_resources()!r}",
+        EXTENSION_DENYLIST,
+    ]
+
+
+def environment(data_dir: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+    """``env`` (default: this process's) with ``data_dir`` first on JUPYTER_PATH."""
+    env = dict(os.environ if env is None else env)
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(data_dir), env.get("JUPYTER_PATH")]))
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebook", type=Path, help="the notebook to present, e.g. "
+                        "notebooks/03_confidently_wrong.ipynb")
+    parser.add_argument("--port", type=int, default=8870)
+    args = parser.parse_args(argv)
+    notebook = args.notebook
+    if not notebook.is_file() and (Path("notebooks") / notebook).is_file():
+        notebook = Path("notebooks") / notebook
+    if not notebook.is_file() and notebook.suffix != ".ipynb":
+        notebook = notebook.with_suffix(".ipynb")
+    if not notebook.is_file():
+        names = sorted(p.stem for p in Path("notebooks").glob("[0-9]*.ipynb"))
+        parser.error(f"no notebook {args.notebook}: use one of {', '.join(names)} "
+                     "(e.g. make present NB=03_confidently_wrong)")
+    try:
+        with tempfile.TemporaryDirectory(prefix="lossviz-present-") as tmp:
+            build_templates(Path(tmp))
+            print(f"Slides of {notebook.name}: http://127.0.0.1:{args.port}/  "
+                  "(arrow keys or space to move between slides; Tab to a slider, then arrow keys)",
+                  flush=True)
+            cmd = voila_command(notebook, args.port)
+            import subprocess
+
+            proc = subprocess.Popen(cmd, env=environment(Path(tmp)))
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:
+                proc.terminate()
+                return proc.wait()
+    except MissingAsset as exc:
+        print(f"make present: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
