@@ -59,6 +59,7 @@ import matplotlib as mpl
 import numpy as np
 
 import lossviz as lv
+from lossviz import _a11y
 from lossviz import plotting as lp
 
 __all__ = [
@@ -171,7 +172,8 @@ class Explorer:
         self._readout_widget = widgets.HTML().add_class("lossviz-readout")
         self.preset_buttons = {}
         for name in self.presets:
-            b = widgets.Button(description=name, layout=widgets.Layout(width="auto"))
+            b = widgets.Button(description=name, layout=widgets.Layout(width="auto"),
+                               tooltip=_preset_tooltip(self.controls, self.presets[name]))
             b.add_class("lossviz-preset")
             b.on_click(lambda _b, name=name: self.apply_preset(name))
             self.preset_buttons[name] = b
@@ -179,7 +181,9 @@ class Explorer:
         rows += list(self.controls.values())
         if self.preset_buttons:
             rows.append(widgets.HBox([widgets.Label("Presets:"), *self.preset_buttons.values()]))
-        rows += [picture, self._readout_widget, self._caption]
+        # names the sliders and the picture and announces the readout (see lossviz._a11y)
+        self._a11y = _a11y.AccessibilityHelper()
+        rows += [picture, self._readout_widget, self._caption, self._a11y]
         self.widget = widgets.VBox(rows).add_class("lossviz-explorer")
 
         for c in self.controls.values():
@@ -339,6 +343,14 @@ class Explorer:
     def _static_key(self, state):
         """Anything besides axis limits that changes the static part of the figure."""
         return None
+
+
+def _preset_tooltip(controls, values):
+    """A preset button's description (its title): what it sets, in the controls' own words."""
+    return "Preset: " + "; ".join(f"{controls[k].description} = {v:g}"
+                                  if isinstance(v, (int, float)) else
+                                  f"{controls[k].description} = {v}"
+                                  for k, v in values.items())
 
 
 def _same_slider_position(control, value, exact):
@@ -1069,7 +1081,7 @@ class LossCurveExplorer(Explorer):
         gc.line.set_color(lp.COLORS["gradient"])
         gc.marker.set_color(lp.COLORS["gradient"])
         gc.marker.set_markeredgecolor(lp.COLORS["marker"])
-        lc.label.set_color(color)
+        lc.label.set_color(lp.text_color(color))
         lc.update(state["x"], state["loss"], x=state["grid"], y=state["curve_l"],
                   text=f"loss = {_num(state['loss'])}")
         gc.update(state["x"], state["grad"], x=state["grid"], y=state["curve_g"],

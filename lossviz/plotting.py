@@ -21,6 +21,7 @@ figures built with :func:`new_figure` are never shown twice by an inline backend
 
 from __future__ import annotations
 
+import colorsys
 import math
 import struct
 import zlib
@@ -59,6 +60,8 @@ __all__ = [
     "probability_bars",
     "gradient_bars",
     "corner_text",
+    "text_color",
+    "contrast_ratio",
     "fmt_signed",
     "fmt_money",
 ]
@@ -107,6 +110,53 @@ LOSS_COLORS = {
     "cross_entropy": COLORS["cross_entropy"],
     "soft_cross_entropy": OKABE_ITO["sky_blue"],
 }
+
+
+def contrast_ratio(color, background="white"):
+    """WCAG 2 contrast ratio of two colours, from 1 (same) to 21 (black on white).
+
+    ``(L1 + 0.05) / (L2 + 0.05)`` with L the relative luminance of the lighter (L1) and darker
+    (L2) colour: 0.2126 R + 0.7152 G + 0.0722 B of the linearised sRGB channels.
+    """
+    def luminance(c):
+        rgb = np.array(mpl.colors.to_rgb(c))
+        lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return float(lin @ [0.2126, 0.7152, 0.0722])
+
+    hi, lo = sorted((luminance(color), luminance(background)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+#: WCAG AA for normal-size text: 4.5:1 against the background.
+TEXT_CONTRAST = 4.5
+_TEXT_COLOR_CACHE = {}
+
+
+def text_color(color):
+    """The colour to write text in where lines and markers use ``color``: the same hue, darkened
+    (HLS lightness lowered in steps of 0.01) until it reaches 4.5:1 on white (WCAG AA for small
+    text). Colours that already do are returned unchanged, as ``#rrggbb``.
+
+    The Okabe–Ito orange #E69F00 has 2.25:1 on white and becomes #996a00 (4.76:1); the
+    vermillion #D55E00 (3.87:1) becomes #c15500 (4.60:1); the blue #0072B2 (5.19:1) stays.
+    Markers and lines keep the palette colours, which stay distinguishable for colour-blind
+    readers.
+
+    Examples
+    --------
+    >>> text_color(OKABE_ITO["orange"]), f"{contrast_ratio(text_color('#E69F00')):.2f}"
+    ('#996a00', '4.76')
+    """
+    key = mpl.colors.to_hex(color)
+    if key not in _TEXT_COLOR_CACHE:
+        h, lightness, sat = colorsys.rgb_to_hls(*mpl.colors.to_rgb(key))
+        out = key
+        # + 0.05: margin so that rounding to 8-bit channels cannot fall back below 4.5
+        while contrast_ratio(out) < TEXT_CONTRAST + 0.05 and lightness > 0:
+            lightness = max(0.0, lightness - 0.01)
+            out = mpl.colors.to_hex(colorsys.hls_to_rgb(h, lightness, sat))
+        _TEXT_COLOR_CACHE[key] = out
+    return _TEXT_COLOR_CACHE[key]
 
 #: rcParams for pictures read at projector distance: large type, thick lines, no top/right spines.
 STYLE = {
@@ -337,7 +387,8 @@ def corner_text(ax, text="", *, loc="upper right", color=None, size=None, **kwar
     x = 0.97 if ha == "right" else 0.03
     y = 0.95 if va == "top" else 0.05
     return ax.text(
-        x, y, text, transform=ax.transAxes, ha=ha, va=va, color=color or COLORS["text"],
+        x, y, text, transform=ax.transAxes, ha=ha, va=va,
+        color=text_color(color or COLORS["text"]),
         fontsize=size or mpl.rcParams["font.size"],
         bbox=dict(boxstyle="round,pad=0.25", facecolor="white", edgecolor="none", alpha=0.85),
         **kwargs,
@@ -571,7 +622,7 @@ def target_prediction_errors(ax, y_true, y_pred, *, labels=None, fmt=fmt_signed)
                          color=COLORS["target"], markersize=15, label="target y", zorder=3)
     (preds,) = ax.plot(x, y_pred, "o", color=COLORS["prediction"], markersize=12,
                        markeredgecolor=COLORS["marker"], label="prediction ŷ", zorder=4)
-    texts = [ax.text(i, 0.0, "", ha="left", va="bottom", color=COLORS["error"],
+    texts = [ax.text(i, 0.0, "", ha="left", va="bottom", color=text_color(COLORS["error"]),
                      fontweight="bold", zorder=5) for i in range(n)]
     for i, t in enumerate(texts):
         t.set_x(i + 0.08)

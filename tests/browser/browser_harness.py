@@ -105,14 +105,16 @@ def server_env(state_dir: Path) -> dict[str, str]:
 class Server:
     """A server process started by us; ``stop()`` ends it by its handle."""
 
-    def __init__(self, name: str, cmd: list[str], cwd: Path, state_dir: Path, port: int):
+    def __init__(self, name: str, cmd: list[str], cwd: Path, state_dir: Path, port: int,
+                 env: dict[str, str] | None = None):
         self.name, self.port = name, port
         self.url = f"http://127.0.0.1:{port}"
         state_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = state_dir / f"{name}.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            cmd, cwd=cwd, env=server_env(state_dir), stdout=self._log, stderr=subprocess.STDOUT,
+            cmd, cwd=cwd, env=env or server_env(state_dir), stdout=self._log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -195,6 +197,94 @@ def start_lab(root_dir: Path, state_dir: Path) -> Server:
     server = Server("jupyterlab", cmd, root_dir, state_dir, port)
     server.wait_ready("/api/status", timeout=90)
     return server
+
+
+def start_notebook7(root_dir: Path, state_dir: Path) -> Server:
+    """Notebook 7 (``jupyter notebook``) on ``root_dir``, no token (127.0.0.1 only), with
+    ``window.jupyterapp``; a notebook opens at ``/notebooks/NB.ipynb``."""
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "notebook", "--no-browser", f"--port={port}",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root_dir}",
+        "--IdentityProvider.token=", "--ServerApp.password=",
+        "--JupyterNotebookApp.expose_app_in_browser=True",
+        *FAST_SHUTDOWN,
+    ]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    server = Server("notebook7", cmd, root_dir, state_dir, port)
+    server.wait_ready("/api/status", timeout=90)
+    return server
+
+
+TOOLS = REPO / "tools"
+
+
+def _tools_module(name: str):
+    """Import ``tools/<name>.py`` (the scripts behind ``make present`` / ``make classroom``)."""
+    if str(TOOLS) not in sys.path:
+        sys.path.insert(0, str(TOOLS))
+    return __import__(name)
+
+
+def start_present(notebook_dir: Path, state_dir: Path, notebook: str) -> Server:
+    """``make present``'s server: ``notebook`` as a reveal.js deck (lossviz-reveal template, every
+    asset served locally). The deck is at ``server.deck_url``."""
+    present = _tools_module("present")
+    port = free_port()
+    data_dir = state_dir / "present-data"
+    present.build_templates(data_dir)
+    cmd = present.voila_command(Path(notebook_dir) / notebook, port) + FAST_SHUTDOWN
+    # server_env() plus JUPYTER_PATH, where Voila finds the lossviz-reveal template
+    (state_dir / "runtime").mkdir(parents=True, exist_ok=True)
+    env = present.environment(data_dir, server_env(state_dir))
+    server = Server("present", cmd, Path(notebook_dir), state_dir, port, env=env)
+    server.deck_url = server.url + "/"
+    server.wait_ready("/voila/templates/lossviz-reveal/static/reveal/dist/reveal.css")
+    return server
+
+
+class ClassroomServer(Server):
+    """``make classroom``'s server; ``wait_ready_line()`` waits for its ``ready for`` line."""
+
+    token: str | None = None
+
+    def wait_ready_line(self, timeout: float = 240.0) -> str:
+        present = _tools_module("classroom")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"classroom exited with {self.proc.returncode}:\n"
+                                   f"{self.log_tail()}")
+            self._log.flush()
+            text = self.log_path.read_text(errors="replace")
+            match = re.search(r"token \(shown once\): (\S+)", text)
+            if match:
+                self.token = match.group(1)
+            lines = [ln for ln in text.splitlines() if present.READY_MARK in ln]
+            if lines:
+                return lines[0]
+            time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"classroom never printed its ready line:\n{self.log_tail()}")
+
+    def log_text(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+
+def start_classroom(notebook_dir: Path, state_dir: Path, *, pools: dict[str, int],
+                    max_kernels: int, require_token: bool = False,
+                    extra: tuple[str, ...] = ()) -> ClassroomServer:
+    """``tools/classroom.py`` on 127.0.0.1 with only the given pools (no default pools)."""
+    port = free_port()
+    cmd = [sys.executable, "-u", str(TOOLS / "classroom.py"), "--host", "127.0.0.1",
+           "--port", str(port), "--notebook-dir", str(notebook_dir), "--no-default-pools",
+           "--max-kernels", str(max_kernels), *extra,
+           *[f"--pool={name}={n}" for name, n in pools.items()]]
+    if require_token:
+        cmd.append("--require-token")
+    return ClassroomServer("classroom", cmd, Path(notebook_dir), state_dir, port)
 
 
 # --- the browser ----------------------------------------------------------------------------------

@@ -1,0 +1,171 @@
+"""`make classroom`: a room of learners on one dashboard, served from preheated kernels.
+
+Five learners (Chromium pages) open notebook 03 at the same moment on a classroom server with a
+warm pool of five kernels for 03 and a cap of five live kernels. Each gets a working slider from a
+preheated kernel; a sixth learner gets the "room is full" page; every kernel is still alive at the
+end; and a request without the token is refused when a token is required. Which addresses require
+the token (every one but loopback) is checked without binding anything but 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.error
+import urllib.request
+
+import browser_harness as h
+import pytest
+
+NB = "03_confidently_wrong.ipynb"
+LEARNERS = 5
+classroom = h._tools_module("classroom")
+
+
+# --- the rules, without a server ------------------------------------------------------------------
+@pytest.mark.parametrize("host, required", [
+    ("127.0.0.1", False), ("localhost", False), ("::1", False), ("127.0.0.2", False),
+    ("0.0.0.0", True), ("::", True), ("192.168.1.20", True), ("10.0.0.5", True),
+    ("classroom.example.org", True),
+])
+def test_every_address_but_loopback_requires_a_token(host, required):
+    assert classroom.needs_token(host) is required
+    # --require-token forces it on loopback too (how the tests below exercise the token).
+    assert classroom.needs_token(host, require_token=True) is True
+
+
+def test_pools_are_sized_per_notebook(notebook_dir):
+    pools = classroom.parse_pools(["03_confidently_wrong=30", "04_gradients_and_saturation=0"],
+                                  notebook_dir)
+    assert pools["03_confidently_wrong.ipynb"] == 30
+    # a pool of 0 is no pool; notebooks not named keep their defaults, the rest get none
+    assert "04_gradients_and_saturation.ipynb" not in pools
+    assert pools["00_start_here.ipynb"] == classroom.DEFAULT_POOLS["00_start_here.ipynb"]
+    assert "07_next_token_prediction.ipynb" not in pools
+    only = classroom.parse_pools(["03_confidently_wrong"  "=4"], notebook_dir, defaults=False)
+    assert only == {"03_confidently_wrong.ipynb": 4}
+
+
+@pytest.mark.parametrize("item, message", [
+    ("03_confidently_wrong", "write NOTEBOOK=SIZE"),
+    ("03_confidently_wrong=many", "write NOTEBOOK=SIZE"),
+    ("99_missing=3", "there is no 99_missing.ipynb"),
+])
+def test_a_bad_pool_is_refused_with_the_fix(item, message, notebook_dir):
+    with pytest.raises(SystemExit, match=re.escape(message)):
+        classroom.parse_pools([item], notebook_dir)
+
+
+def test_voila_gets_per_notebook_pools_culling_and_the_token(notebook_dir):
+    args = classroom.argparse.Namespace(
+        notebook_dir=notebook_dir, port=9999, host="0.0.0.0", refill_delay=20.0,
+        cull_idle_minutes=20.0)
+    argv = classroom.voila_argv(args, {NB: 10}, "s3cret-token-123")
+    joined = "\n".join(argv)
+    # pools: 0 by default, 10 for 03 (a global pool_size would warm every notebook)
+    pools = next(a for a in argv if a.startswith("--VoilaKernelManager.kernel_pools_config="))
+    assert eval(pools.split("=", 1)[1]) == {"default": {"pool_size": 0}, NB: {"pool_size": 10}}
+    # 20 minutes idle = 1200 s, checked every 60 s; kernels with an open page are kept
+    assert "--MappingKernelManager.cull_idle_timeout=1200" in argv
+    assert "--MappingKernelManager.cull_interval=60" in argv
+    assert "--MappingKernelManager.cull_connected=False" in argv
+    assert "--VoilaConfiguration.preheat_kernel=True" in argv
+    assert "--Voila.token=s3cret-token-123" in argv
+    assert "--Voila.ip=0.0.0.0" in joined
+
+
+# --- a room on a real server ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def room(chromium, notebook_dir, state_dir):
+    server = h.start_classroom(notebook_dir, state_dir / "classroom", pools={NB: LEARNERS},
+                               max_kernels=LEARNERS, require_token=True,
+                               extra=("--refill-delay", "600"))
+    try:
+        ready_line = server.wait_ready_line()
+        yield server, ready_line
+    finally:
+        server.stop()
+
+
+def _get(url: str) -> tuple[int, str, dict]:
+    """GET without following redirects: (status, body, headers)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=120) as r:
+            return r.status, r.read().decode(errors="replace"), dict(r.headers)
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace"), dict(e.headers)
+
+
+def test_a_request_without_the_token_is_refused(room):
+    server, _ = room
+    status, body, headers = _get(f"{server.url}/voila/render/{NB}")
+    # a login page (a redirect to it) or 403, never the notebook
+    assert status in (302, 403), status
+    if status == 302:
+        assert "/login" in headers.get("Location", ""), headers
+        status, body, _ = _get(server.url + headers["Location"])
+        assert status == 200 and 'type="password"' in body
+    # nothing of the notebook: no kernel, no cell output, no page config
+    for marker in ("kernelId", "application/vnd.voila.cell-output", "jupyter-config-data",
+                   "How wrong is confidently wrong"):
+        assert marker not in body, f"the refused page contains {marker!r}"
+    # the API is closed too
+    status, _, _ = _get(f"{server.url}/api/kernels")
+    assert status in (302, 403, 404), status
+
+
+def test_five_learners_at_once_each_get_a_working_slider(room, chromium):
+    server, ready_line = room
+    assert f"{LEARNERS} on 03_confidently_wrong" in ready_line, ready_line
+    assert server.token, "the token was not printed"
+    url = f"{server.url}/voila/render/{NB}?token={server.token}"
+    pages, errors = [], []
+    for _ in range(LEARNERS):
+        context = chromium.new_context(viewport={"width": 1280, "height": 2000})
+        page = context.new_page()
+        errors.append(h.PageErrors(page, server.url))
+        # "commit": the request is sent and answered; all five are in flight together
+        page.goto(url, wait_until="commit", timeout=180_000)
+        pages.append(page)
+    try:
+        kernel_ids = []
+        for i, page in enumerate(pages):
+            page.wait_for_load_state("load", timeout=180_000)
+            page.wait_for_selector("img.lossviz-picture", timeout=120_000)
+            root = h.explorer_roots(page).first
+            before = h.read_state(root, timeout=60)
+            h.press(root.locator(".noUi-handle").first, "ArrowRight", 2)
+            after = h.wait_settled(root, before, timeout=60)
+            assert after["digest"] != before["digest"], f"learner {i}: the picture did not change"
+            assert after["readout"] != before["readout"], f"learner {i}: the readout is stuck"
+            h.assert_no_widget_failures(page)
+            assert not errors[i].page_errors, errors[i].page_errors
+            config = json.loads(page.locator("#jupyter-config-data").inner_text())
+            kernel_ids.append(config["kernelId"])
+        assert len(set(kernel_ids)) == LEARNERS, f"learners share kernels: {kernel_ids}"
+        log = server.log_text()
+        # every learner was served from the warm pool, none waited for a cold start
+        served_warm = set(re.findall(r"Using pre-heated kernel: (\S+) for " + re.escape(NB), log))
+        assert served_warm == set(kernel_ids), (served_warm, kernel_ids)
+
+        # a sixth learner: all five kernels are taken and the cap is five
+        status, body, _ = _get(f"{url}")
+        assert status == 503, status
+        assert "The room is full" in body and f"already runs {LEARNERS} of its {LEARNERS}" in body
+
+        # every kernel is still alive after the room has used it
+        time.sleep(1.0)
+        for kid in kernel_ids:
+            status, body, _ = _get(f"{server.url}/api/kernels/{kid}?token={server.token}")
+            assert status == 200, (kid, status, body[:200])
+            assert json.loads(body)["execution_state"] in ("idle", "busy"), body
+    finally:
+        for page in pages:
+            page.context.close()
