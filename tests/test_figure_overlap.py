@@ -1,0 +1,135 @@
+"""No legend or label covers data or other text in the notebooks' figures (tools/figure_check.py).
+
+The checker is tested on small figures built here, with the overlap it must find and without it;
+then every notebook is executed with the check hooked into the display of each figure.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+from matplotlib.figure import Figure  # noqa: E402 (after choosing the backend)
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if p.name != "index.ipynb")
+
+
+def load_checker():
+    path = ROOT / "tools/figure_check.py"
+    spec = importlib.util.spec_from_file_location("figure_check", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+fc = load_checker()
+
+
+def new_axes():
+    fig = Figure(figsize=(6, 4), dpi=100, layout="constrained")
+    return fig, fig.subplots()
+
+
+def test_legend_over_a_line_is_found_and_a_clear_legend_is_not():
+    x = np.linspace(0, 1, 50)
+    fig, ax = new_axes()
+    ax.plot(x, np.full_like(x, 0.95), label="near the top")      # runs under an upper legend
+    ax.plot(x, x * 0.1, label="near the bottom")
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper right")
+    problems = fc.figure_problems(fig)
+    assert problems == ["legend of '' covers Line2D 'near the top'"]
+    ax.legend(loc="center right")                                  # nothing runs there
+    assert fc.figure_problems(fig) == []
+
+
+def test_markers_bars_scatter_and_text_under_a_legend_are_found():
+    fig, ax = new_axes()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.plot([9.5], [9.5], "o", label="marker")
+    ax.bar([9.0], [9.8], width=0.8, label="bar")
+    ax.scatter([9.2], [9.0], label="point")
+    ax.text(8.0, 9.3, "a label")
+    ax.legend(loc="upper right")
+    problems = " | ".join(fc.figure_problems(fig))
+    for what in ("Line2D 'marker'", "Rectangle", "PathCollection 'point'", "text 'a label'"):
+        assert what in problems, problems
+
+
+def test_shaded_background_and_opt_out_do_not_count():
+    fig, ax = new_axes()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.axvspan(6, 10, alpha=0.2, label="shaded region")            # a background, not data
+    line, = ax.plot([0, 10], [9.5, 9.5], label="on purpose")
+    line.set_gid(fc.OPT_OUT)
+    ax.legend(loc="upper right")
+    assert fc.figure_problems(fig) == []
+
+
+def test_text_over_text_and_a_line_through_text_are_found():
+    fig, ax = new_axes()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.text(2, 5, "first label")
+    ax.text(2.3, 5.1, "second label")
+    ax.plot([0, 10], [2.05, 2.05])
+    ax.text(4, 2, "struck through", va="center")
+    problems = fc.figure_problems(fig)
+    assert "in '': text 'first label' overlaps text 'second label'" in problems
+    assert "in '': text 'struck through' is crossed by Line2D" in problems
+    assert len(problems) == 2
+
+
+def test_an_annotation_is_judged_by_its_text_not_its_arrow():
+    fig, ax = new_axes()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.plot([5, 5], [0, 10])
+    # the arrow crosses the vertical line, the text (to the right of it) does not
+    ax.annotate("label", xy=(4, 5), xytext=(6, 6), arrowprops={"arrowstyle": "->"})
+    assert fc.figure_problems(fig) == []
+
+
+def test_legends_of_subfigures_are_checked():
+    fig = Figure(figsize=(6, 6), dpi=100)
+    for sub in fig.subfigures(2, 1):
+        ax = sub.subplots()
+        ax.plot([0, 1], [0.95, 0.95], label="under the legend")
+        ax.set_ylim(0, 1)
+        ax.legend(loc="upper right")
+    assert len(fc.figure_problems(fig)) == 2
+
+
+# Figures drawn by lossviz.explorers (the explorers' static snapshots). Their layout lives in
+# lossviz/explorers.py, not in the notebooks; until it is changed there, these cells are known to
+# fail the check. Each entry must keep failing (a fixed figure must be removed from this list).
+KNOWN_EXPLORER_OVERLAPS = {
+    ("00_start_here.ipynb", 12): "loss_curve_explorer snapshot: the loss readout text is "
+                                 "crossed by the loss curve",
+    ("01_mse_house_prices.ipynb", 13): "mse_explorer snapshot: error labels crossed by the "
+                                       "stems and the legend; the MSE line through the labels",
+    ("03_confidently_wrong.ipynb", 22): "confident_wrong_explorer snapshot: the cross-entropy "
+                                        "gradient line runs through the legend",
+    ("06_probabilistic_view.ipynb", 28): "gaussian_explorer snapshot: the gap label and the "
+                                         "density readout are crossed by the curves",
+}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_figure_of_the_notebook_has_overlaps(path):
+    problems = fc.check_notebook(path)
+    known_cells = {cell for name, cell in KNOWN_EXPLORER_OVERLAPS if name == path.name}
+    unknown = [p for p in problems
+               if int(p.split(" c", 1)[1].split(":", 1)[0]) not in known_cells]
+    assert not unknown, "overlapping legends or labels:\n" + "\n".join(unknown)
+    for cell in known_cells:
+        assert any(p.startswith(f"{path.name} c{cell}:") for p in problems), (
+            f"{path.name} c{cell} no longer overlaps: remove it from KNOWN_EXPLORER_OVERLAPS")
