@@ -10,6 +10,7 @@
 #   make explore             serve notebooks/ as Voila dashboards on 127.0.0.1:8866
 #   make present NB=03_confidently_wrong   one notebook as a live reveal.js deck on 127.0.0.1:8870
 #   make classroom           the dashboards for a room: preheated kernels, limits (HOST=0.0.0.0 + token)
+#   make hub                 a local JupyterHub on 127.0.0.1:8000 to try the course on a hub (trials only)
 #   make clean               remove caches and artifacts (keeps .venv); `make distclean` removes .venv too
 
 SHELL := /bin/bash
@@ -29,6 +30,13 @@ LAB_STAMP := $(VENV)/.lab-stamp
 DEV_STAMP := $(VENV)/.dev-stamp
 TORCH_STAMP := $(VENV)/.torch-stamp
 TEST_SETUP := $(DEV_STAMP) $(if $(filter 1 yes true,$(WITH_TORCH)),$(TORCH_STAMP))
+# configurable-http-proxy from npm, for the local JupyterHub (make hub, tests/browser/test_hub.py):
+# part of the test setup whenever npm is there (without it the hub tests skip; CI installs npm).
+HUB_DIR := deploy/hub
+CHP := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
+TEST_SETUP += $(if $(shell command -v npm 2>/dev/null),$(CHP))
+HUB_PORT ?= 8000
+HUB_STATE ?= .hub
 
 # JupyterLab refuses to run as root without --allow-root; pass it only then.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -41,7 +49,7 @@ PYTEST_ARGS := tests $(wildcard notebooks) --nbval --nbval-current-env \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test lint bench notebooks explore present classroom clean distclean setup setup-dev
+.PHONY: help lab test lint bench notebooks explore present classroom hub clean distclean setup setup-dev
 
 help:
 	@sed -n '1,/^$$/s/^# \{0,1\}//p' Makefile
@@ -92,6 +100,25 @@ HOST ?= 127.0.0.1
 classroom: $(LAB_STAMP)
 	$(BIN)/python tools/classroom.py --host $(HOST) --port $(or $(PORT),8866) \
 		$(foreach p,$(POOLS),--pool $(p)) $(if $(MAX_KERNELS),--max-kernels $(MAX_KERNELS))
+
+# A whole course on one machine, to try JupyterHub locally (LOCAL TRIALS ONLY: any user name with
+# one shared password, every server runs as you). Learners' homes and the hub's database live in
+# HUB_STATE (default .hub/), so files survive a restart; deploy/README.md has the real set-ups.
+hub: $(DEV_STAMP) $(CHP)
+	@mkdir -p "$(HUB_STATE)"
+	@test -s "$(HUB_STATE)/password" || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(9))" > "$(HUB_STATE)/password"
+	@echo "Local trial JupyterHub (LOCAL TRIALS ONLY): http://127.0.0.1:$(HUB_PORT)/"
+	@echo "  log in with any user name and the shared password: $$(cat "$(HUB_STATE)/password")"
+	@echo "  a learner's dashboards: http://127.0.0.1:$(HUB_PORT)/user/NAME/voila/render/index.ipynb"
+	cd "$(HUB_STATE)" && LOSSVIZ_HUB_STATE="$(abspath $(HUB_STATE))" LOSSVIZ_HUB_PORT=$(HUB_PORT) \
+		LOSSVIZ_HUB_PASSWORD="$$(cat password)" \
+		"$(abspath $(BIN))/jupyterhub" -f "$(abspath $(HUB_DIR))/jupyterhub_config.py"
+
+$(CHP): $(HUB_DIR)/package.json $(HUB_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm is missing; the local hub's proxy needs Node.js and npm (apt-get install -y nodejs npm)"; exit 1; }
+	@echo "Installing configurable-http-proxy from npm into $(HUB_DIR)/node_modules"
+	cd $(HUB_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # --- contributors --------------------------------------------------------------------------------
 lint: $(DEV_STAMP)
