@@ -101,7 +101,8 @@ def test_requirement_files_parse_to_the_expected_packages():
     # requirements-dev.txt includes requirements.txt (-r) and adds the test and lint tools.
     assert dev - learner == {
         "pytest", "nbval", "nbconvert", "nbclient", "nbformat", "hypothesis", "ruff",
-        "playwright", "axe-playwright-python", "jupyterhub", "nbgitpuller", "packaging", "pyyaml", "tomli",
+        "playwright", "axe-playwright-python", "jupyterhub", "nbgitpuller", "packaging", "pyyaml",
+        "tomli",
     }
 
 
