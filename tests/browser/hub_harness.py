@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, urlencode, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -49,6 +49,16 @@ def hub_missing_reason() -> str | None:
 
 def voila_path(user: str, notebook: str = EXPLORER_NOTEBOOK) -> str:
     return f"/user/{quote(user)}/voila/render/{notebook}"
+
+
+def nbgitpuller_path(repo: str, branch: str | None, urlpath: str,
+                     targetpath: str = "lossviz") -> str:
+    """The hub-relative nbgitpuller link of deploy/README.md: log in, start the learner's
+    server, clone (or update) ``repo`` into ``~/targetpath``, then open ``urlpath``."""
+    query = {"repo": repo, "targetpath": targetpath, "urlpath": urlpath}
+    if branch:
+        query["branch"] = branch
+    return "/hub/user-redirect/git-pull?" + urlencode(query)
 
 
 class Hub(h.Server):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
@@ -209,3 +210,27 @@ def test_a_saved_file_survives_a_server_restart(hub, learners):
     assert nb["cells"][0]["source"] == "Cleo's own note"
     assert (hub.home("cleo") / "my_notes.txt").read_text() == note
     assert cleo.guard.aborted == []
+
+
+def test_an_nbgitpuller_link_clones_the_course_and_opens_a_dashboard(chromium, hub):
+    """The link format of deploy/README.md, on this repository as the course: the learner logs
+    in, nbgitpuller clones the course into their home, and Voila opens notebook 03 from it."""
+    branch = subprocess.run(["git", "rev-parse", "--abbrev-ref", "HEAD"], cwd=hh.REPO,
+                            capture_output=True, text=True, check=False).stdout.strip()
+    if not (hh.REPO / ".git").exists():
+        pytest.skip("this checkout is not a git repository: nothing for nbgitpuller to clone")
+    link = hh.nbgitpuller_path(str(hh.REPO), branch if branch not in ("", "HEAD") else None,
+                               f"voila/render/lossviz/notebooks/{hh.EXPLORER_NOTEBOOK}")
+    learner = Learner(chromium, hub, "dora")
+    hh.log_in(learner.page, hub, "dora", link)
+    root = hh.wait_for_explorer(learner.page)
+    assert urlparse(learner.page.url).path == (
+        f"/user/dora/voila/render/lossviz/notebooks/{hh.EXPLORER_NOTEBOOK}"), learner.page.url
+    before, after = hh.move_slider(root, "ArrowLeft", 2)
+    assert after["digest"] != before["digest"]
+    clone = hub.home("dora") / "lossviz"
+    assert (clone / ".git").is_dir()
+    assert (clone / "notebooks" / hh.EXPLORER_NOTEBOOK).is_file()
+    assert learner.guard.aborted == [], learner.guard.aborted
+    learner.page.close(run_before_unload=True)
+    learner.context.close()

@@ -1,0 +1,109 @@
+"""deploy/ agrees with itself, with the README, and with the project's own requirements.
+
+No Kubernetes cluster, Docker daemon or TLJH server is reachable from the machines that build this
+collection, so the deployment recipes cannot be run here; these tests keep their figures and names
+consistent instead. (The local hub of `make hub` is tested for real in tests/browser/test_hub.py.)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+
+
+def z2jh() -> dict:
+    return yaml.safe_load((DEPLOY / "z2jh" / "config.yaml").read_text())
+
+
+def readme_section(text: str, title: str) -> str:
+    """The body of the ``## title`` section of a markdown text."""
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, flags=re.M | re.S)
+    assert match, f"no section '## {title}'"
+    return match.group(1)
+
+
+def test_z2jh_config_sets_what_the_course_needs():
+    single = z2jh()["singleuser"]
+    mem, cpu = single["memory"], single["cpu"]
+    # Kubernetes quantities: a number of mebibytes with the M suffix, a fraction of a CPU.
+    assert re.fullmatch(r"\d+M", mem["guarantee"]) and re.fullmatch(r"\d+M", mem["limit"])
+    assert int(mem["guarantee"][:-1]) < int(mem["limit"][:-1])
+    assert 0 < float(cpu["guarantee"]) <= float(cpu["limit"])
+    assert single["defaultUrl"] == "/lab/tree/lossviz/notebooks/00_start_here.ipynb"
+    assert (ROOT / "notebooks" / "00_start_here.ipynb").is_file()
+    assert z2jh()["cull"]["enabled"] is True
+    assert z2jh()["hub"]["config"]["JupyterHub"]["implicit_spawn_seconds"] > 0
+
+
+def test_sizing_figures_agree_across_config_deploy_readme_and_readme():
+    single = z2jh()["singleuser"]
+    guarantee, limit = single["memory"]["guarantee"], single["memory"]["limit"]
+    cpu = single["cpu"]["guarantee"]
+    deploy_readme = (DEPLOY / "README.md").read_text()
+    readme = readme_section((ROOT / "README.md").read_text(), "Run it for a whole course")
+    for where, text in [("deploy/README.md", deploy_readme), ("README.md", readme)]:
+        assert f"guarantee: {guarantee}" in text, f"{where} does not say guarantee {guarantee}"
+        assert f"limit: {limit}" in text, f"{where} does not say limit {limit}"
+        assert f"guarantee: {cpu}" in text, f"{where} does not say CPU guarantee {cpu}"
+    # TLJH gets the same per-learner limit.
+    assert f"tljh-config set limits.memory {limit}" in deploy_readme
+    assert "SIZING_TABLE" not in deploy_readme
+
+
+def test_dockerfile_builds_from_this_repos_requirements_on_a_pinned_base():
+    text = (DEPLOY / "Dockerfile").read_text()
+    base = re.search(r"^FROM (\S+)$", text, flags=re.M).group(1)
+    # An official Jupyter image, pinned by its date tag (never a moving tag such as latest).
+    assert re.fullmatch(r"quay\.io/jupyter/base-notebook:\d{4}-\d{2}-\d{2}", base), base
+    assert "-r /tmp/lossviz/requirements.txt -c /tmp/lossviz/constraints.txt" in text
+    pinned = re.search(r"nbgitpuller==([\d.]+)", text).group(1)
+    constraints = (ROOT / "constraints.txt").read_text()
+    assert f"nbgitpuller=={pinned}\n" in constraints
+    for src in re.findall(r"^COPY (deploy/\S+)", text, flags=re.M):
+        assert (ROOT / src).exists(), f"the Dockerfile copies {src}, which is missing"
+
+
+def test_voila_settings_name_a_template_that_ships_here():
+    settings = json.loads((DEPLOY / "jupyter-config" / "voila.json").read_text())
+    template = settings["VoilaConfiguration"]["template"]
+    folder = DEPLOY / "jupyter-data" / "voila" / "templates" / template
+    assert json.loads((folder / "conf.json").read_text())["base_template"] == "lab"
+    index = (folder / "index.html.j2").read_text()
+    # It removes exactly the CDN stylesheets of Voila's lab template, and adds no other host.
+    assert index.count("https://cdn.jsdelivr.net/") == 2
+    assert set(re.findall(r"https?://([^/\"']+)", index)) == {"cdn.jsdelivr.net"}
+
+
+def test_proxy_is_pinned_exactly_in_package_json_and_its_lock():
+    package = json.loads((DEPLOY / "hub" / "package.json").read_text())
+    lock = json.loads((DEPLOY / "hub" / "package-lock.json").read_text())
+    wanted = package["dependencies"]["configurable-http-proxy"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", wanted), "pin configurable-http-proxy exactly"
+    assert lock["packages"]["node_modules/configurable-http-proxy"]["version"] == wanted
+    assert lock["packages"][""]["dependencies"] == package["dependencies"]
+
+
+def test_nbgitpuller_links_in_the_docs_match_the_course_layout():
+    text = (DEPLOY / "README.md").read_text()
+    links = re.findall(r"`(https://HUB/hub/user-redirect/git-pull\?[^`]+)`", text)
+    assert len(links) == 2
+    for link in links:
+        assert "targetpath=lossviz" in link
+        notebook = re.search(r"lossviz%2Fnotebooks%2F([\w.]+\.ipynb)", link).group(1)
+        assert (ROOT / "notebooks" / notebook).is_file(), notebook
+
+
+def test_make_hub_runs_the_config_the_tests_run():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^hub: .*\$\(CHP\)", makefile, flags=re.M)
+    assert "jupyterhub_config.py" in makefile
+    assert "make hub" in readme_section((ROOT / "README.md").read_text(),
+                                        "Run it for a whole course")
+    harness = (ROOT / "tests" / "browser" / "hub_harness.py").read_text()
+    assert 'CONFIG = HUB_DIR / "jupyterhub_config.py"' in harness
