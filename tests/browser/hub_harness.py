@@ -187,9 +187,34 @@ def log_in(page, hub: Hub, user: str, next_path: str, password: str | None = Non
     page.click("#login_submit")
 
 
-def wait_for_explorer(page, timeout: float = 300):
-    """Wait until the Voila page shows the explorer with a readable picture; returns its root."""
-    page.wait_for_selector("img.widget-image", timeout=timeout * 1000)
+def wait_for_explorer(page, timeout: float = 300, hub: Hub | None = None, user: str = "",
+                      grace: float = 20.0):
+    """Wait until the Voila page shows the explorer with a readable picture; returns its root.
+
+    With ``hub`` and ``user``: JupyterHub's "server starting" page now and then does not move on
+    by itself on a busy machine although the server is up (seen with ten learners spawning at
+    once); after ``grace`` seconds of that the page is reloaded, as a learner would."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    def pictures() -> int:
+        try:
+            return page.locator("img.widget-image").count()
+        except PlaywrightError:  # the page is navigating (login, spawn, OAuth redirects)
+            return 0
+
+    deadline = time.monotonic() + timeout
+    up_since = None
+    while pictures() == 0:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no explorer picture after {timeout:.0f} s on {page.url}")
+        if hub is not None and "/hub/spawn-pending/" in page.url:
+            model = hub.server_model(user)
+            if model and model.get("ready"):
+                up_since = up_since or time.monotonic()
+                if time.monotonic() - up_since > grace:
+                    page.reload()
+                    up_since = None
+        page.wait_for_timeout(500)
     h.wait_stable_count(page, "img.widget-image", timeout=timeout)
     roots = h.explorer_roots(page)
     assert roots.count() >= 1, f"no explorer on {page.url}"

@@ -66,7 +66,7 @@ def learners(chromium, hub):
     for name in LEARNERS:
         learner = Learner(chromium, hub, name)
         hh.log_in(learner.page, hub, name, hh.voila_path(name))
-        learner.root = hh.wait_for_explorer(learner.page)
+        learner.root = hh.wait_for_explorer(learner.page, hub=hub, user=name)
         logged_in[name] = learner
     yield logged_in
     for learner in logged_in.values():
@@ -223,7 +223,7 @@ def test_an_nbgitpuller_link_clones_the_course_and_opens_a_dashboard(chromium, h
                                f"voila/render/lossviz/notebooks/{hh.EXPLORER_NOTEBOOK}")
     learner = Learner(chromium, hub, "dora")
     hh.log_in(learner.page, hub, "dora", link)
-    root = hh.wait_for_explorer(learner.page)
+    root = hh.wait_for_explorer(learner.page, hub=hub, user="dora")
     assert urlparse(learner.page.url).path == (
         f"/user/dora/voila/render/lossviz/notebooks/{hh.EXPLORER_NOTEBOOK}"), learner.page.url
     before, after = hh.move_slider(root, "ArrowLeft", 2)
