@@ -126,11 +126,11 @@ def main(argv: list[str] | None = None) -> int:
                         "notebooks/03_confidently_wrong.ipynb")
     parser.add_argument("--port", type=int, default=8870)
     args = parser.parse_args(argv)
-    notebook = args.notebook
-    if not notebook.is_file() and (Path("notebooks") / notebook).is_file():
-        notebook = Path("notebooks") / notebook
-    if not notebook.is_file() and notebook.suffix != ".ipynb":
-        notebook = notebook.with_suffix(".ipynb")
+    # NB=03_confidently_wrong, 03_confidently_wrong.ipynb or notebooks/03_confidently_wrong.ipynb
+    name = args.notebook
+    candidates = [name, Path("notebooks") / name]
+    candidates += [p.with_name(p.name + ".ipynb") for p in candidates if p.suffix != ".ipynb"]
+    notebook = next((p for p in candidates if p.is_file()), name)
     if not notebook.is_file():
         names = sorted(p.stem for p in Path("notebooks").glob("[0-9]*.ipynb"))
         parser.error(f"no notebook {args.notebook}: use one of {', '.join(names)} "
