@@ -33,7 +33,6 @@ import ipaddress
 import os
 import secrets
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -281,11 +280,10 @@ def main(argv: list[str] | None = None) -> int:
     install_classroom_kernel_manager(max_kernels, pools, announce)
     from voila.app import Voila
 
-    with tempfile.TemporaryDirectory(prefix="lossviz-classroom-") as tmp:
-        # lossviz's templates (the room's error page among them), found through JUPYTER_PATH.
-        present.build_templates(Path(tmp))
-        os.environ.update(present.environment(Path(tmp)))
-        Voila.launch_instance(argv=voila_argv(args, pools, token))
+    # lossviz's templates (the room's error page among them), found through JUPYTER_PATH.
+    present.build_templates(present.DATA_DIR)
+    os.environ.update(present.environment(present.DATA_DIR))
+    Voila.launch_instance(argv=voila_argv(args, pools, token))
     return 0
 
 

@@ -21,10 +21,12 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 TEMPLATE_NAME = "lossviz-reveal"
+# Where `make present` and `make classroom` write lossviz's Voila templates (rebuilt at every
+# start, inside the virtualenv, so nothing piles up in /tmp).
+DATA_DIR = Path(sys.prefix) / "share" / "lossviz-voila"
 TEMPLATE_SRC = Path(__file__).resolve().parent / "voila_templates" / TEMPLATE_NAME
 # Notebook 7's front-end extension cannot load inside Voila; keep it out (as `make explore` does).
 EXTENSION_DENYLIST = "--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension"
@@ -136,23 +138,20 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no notebook {args.notebook}: use one of {', '.join(names)} "
                      "(e.g. make present NB=03_confidently_wrong)")
     try:
-        with tempfile.TemporaryDirectory(prefix="lossviz-present-") as tmp:
-            build_templates(Path(tmp))
-            print(f"Slides of {notebook.name}: http://127.0.0.1:{args.port}/  "
-                  "(arrow keys or space to move between slides; Tab to a slider, then arrow keys)",
-                  flush=True)
-            cmd = voila_command(notebook, args.port)
-            import subprocess
-
-            proc = subprocess.Popen(cmd, env=environment(Path(tmp)))
-            try:
-                return proc.wait()
-            except KeyboardInterrupt:
-                proc.terminate()
-                return proc.wait()
+        build_templates(DATA_DIR)
     except MissingAsset as exc:
         print(f"make present: {exc}", file=sys.stderr)
         return 2
+    print(f"Slides of {notebook.name}: http://127.0.0.1:{args.port}/  "
+          "(arrow keys or space to move between slides; Tab to a slider, then arrow keys)",
+          flush=True)
+    # Voila runs in this process (Ctrl+C or a signal stops it and its kernel); it finds the
+    # lossviz-reveal template through JUPYTER_PATH.
+    os.environ.update(environment(DATA_DIR))
+    from voila.app import Voila
+
+    Voila.launch_instance(argv=voila_command(notebook, args.port)[3:])
+    return 0
 
 
 if __name__ == "__main__":
