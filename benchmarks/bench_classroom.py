@@ -53,7 +53,7 @@ NB = "03_confidently_wrong.ipynb"
 COLD = ["00_start_here.ipynb", "01_mse_house_prices.ipynb", "02_cross_entropy_cat_dog_bird.ipynb",
         "04_gradients_and_saturation.ipynb", "05_outliers_mae_huber.ipynb",
         "06_probabilistic_view.ipynb"]
-MOVE_EVERY_S = 0.25
+MOVE_EVERY_S = 0.25  # default: each protocol learner drags, 4 updates per second
 
 
 def percentile(values, q):
@@ -93,8 +93,8 @@ def _decode(frame) -> dict:
 
 
 class ProtocolLearner:
-    def __init__(self, base_url: str):
-        self.base_url = base_url
+    def __init__(self, base_url: str, move_every: float = MOVE_EVERY_S):
+        self.base_url, self.move_every = base_url, move_every
         self.ready_s: float | None = None
         self.kernel_id: str | None = None
         self.moves = 0
@@ -156,7 +156,7 @@ class ProtocolLearner:
                              or "value" in data.get("state", {}))):
                     break
             self.moves += 1
-            await asyncio.sleep(max(0.0, MOVE_EVERY_S - (time.perf_counter() - t0)))
+            await asyncio.sleep(max(0.0, self.move_every - (time.perf_counter() - t0)))
 
     async def close(self):
         await self.ws.close()
@@ -164,9 +164,9 @@ class ProtocolLearner:
 
 def run_protocol_learners(base_url: str, n: int, start_evt: threading.Event,
                           move_evt: threading.Event, stop_evt: threading.Event,
-                          learners: list):
+                          learners: list, move_every: float):
     async def main():
-        group = [ProtocolLearner(base_url) for _ in range(n)]
+        group = [ProtocolLearner(base_url, move_every) for _ in range(n)]
         learners.extend(group)
         start_evt.wait()
         t0 = time.perf_counter()
@@ -218,6 +218,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=30)
     parser.add_argument("--presses", type=int, default=20)
+    parser.add_argument("--move-every", type=float, default=MOVE_EVERY_S,
+                        help="seconds between two slider updates of a protocol learner")
     args = parser.parse_args(argv)
     reason = h.chromium_missing_reason()
     if reason:
@@ -251,7 +253,7 @@ def main(argv=None) -> int:
             start_evt, move_evt, stop_evt = (threading.Event() for _ in range(3))
             learners: list[ProtocolLearner] = []
             worker = threading.Thread(target=run_protocol_learners, daemon=True, args=(
-                server.url, n - 1, start_evt, move_evt, stop_evt, learners))
+                server.url, n - 1, start_evt, move_evt, stop_evt, learners, args.move_every))
             worker.start()
             time.sleep(0.5)
             start_evt.set()
@@ -296,10 +298,13 @@ def main(argv=None) -> int:
                  f"{med_at_once:.1f} s", "(info)", "-"))
     rows.append((f"warm page, 03, {len(at_once)} learners at once: p95", f"{p95_at_once:.1f} s",
                  "≤ 10 s", verdict(p95_at_once <= 10.0 and len(at_once) == n)))
+    rows.append((f"warm page, 03, {len(at_once)} learners at once: the Chromium learner",
+                 f"{real_s:.1f} s", "(info)", "-"))
     if presses:
         med, p95 = statistics.median(presses), percentile(presses, 0.95)
-        rows.append((f"key press → picture under load ({n - 1} learners moving, {moves} "
-                     f"updates), median", f"{med:.0f} ms", "≤ 150 ms", verdict(med <= 150)))
+        rows.append((f"key press → picture under load ({n - 1} learners moving, one update "
+                     f"each per {args.move_every:g} s; {moves} updates), median",
+                     f"{med:.0f} ms", "≤ 150 ms", verdict(med <= 150)))
         rows.append(("key press → picture under load, p95", f"{p95:.0f} ms", "≤ 300 ms",
                      verdict(p95 <= 300)))
     else:
