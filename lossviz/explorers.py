@@ -339,7 +339,11 @@ class Explorer:
             if options is not None:
                 if v not in options:
                     raise ValueError(f"snapshot: {name}={v!r} is not one of {list(options)}")
-            elif not lo <= v <= hi:
+            elif not (lo <= v <= hi or (isinstance(self.controls[name], widgets.FloatLogSlider)
+                                        and v < lo
+                                        and _same_slider_position(self.controls[name], v, lo))):
+                # (a log slider's grid may start a fraction of a step above its nominal minimum,
+                # see _log_grid_origin: that minimum is still accepted)
                 raise ValueError(f"snapshot: {name}={v!r} is outside the control's range "
                                  f"[{lo:g}, {hi:g}]")
         return values
@@ -769,18 +773,52 @@ def _logit(p):
     return np.log(p) - np.log1p(-p)  # log1p keeps 1 − p accurate near p = 0
 
 
+def _log_grid_snap(exponent, origin, step):
+    """The exponent a browser's log slider settles on: the grid point ``origin + k·step`` nearest
+    to ``exponent`` (noUiSlider counts its steps from the range's minimum)."""
+    return origin + round((exponent - origin) / step) * step
+
+
+def _log_grid_origin(lo, step, values, *, base=10, digits=3):
+    """Lowest exponent of a log slider's grid: ``lo`` or just above it, so that every one of
+    ``values`` snaps to a grid point that reads the same as the value itself.
+
+    A browser snaps a log slider to its step in the exponent and shows ``base ** exponent``:
+    with the grid starting at log10 0.001 = −3, p = 0.9 (log10 0.9 = −0.04576) sits at −0.046
+    and the slider shows 0.899 while the explorer, keeping the exact preset (see
+    ``Explorer.values``), uses 0.9. Shifting the grid by a twentieth of a step at a time (at
+    most 0.95 of one), the first origin at which each value reads the same to ``digits``
+    significant digits is returned.
+    """
+    for k in range(20):
+        origin = lo + k * step / 20
+        if all(f"{base ** _log_grid_snap(math.log(v, base), origin, step):.{digits}g}"
+               == f"{v:.{digits}g}" for v in values):
+            return origin
+    raise ValueError(f"_log_grid_origin: no grid of step {step:g} from {lo:g} shows all of "
+                     f"{list(values)} to {digits} significant digits; choose another step")
+
+
+_P_STEP = 0.001  # in log10 p: 3000 steps from 0.001 to 1
+
+
 class ConfidentWrongExplorer(Explorer):
     """See :func:`confident_wrong_explorer`."""
 
     title = "Confidently wrong: cross-entropy keeps pushing where MSE's gradient vanishes"
 
     def __init__(self):
-        controls = {"p": widgets.FloatLogSlider(
-            value=0.9, base=10, min=math.log10(_P_MIN), max=math.log10(_P_MAX), step=0.001,
-            description="p = predicted probability of the true class (log scale)",
-            readout_format=".3g", continuous_update=True)}
         presets = {"Model A (p = 0.9)": {"p": 0.9}, "Model B (p = 0.6)": {"p": 0.6},
                    "Model C (p = 0.01)": {"p": 0.01}}
+        # The slider's grid starts just above log10 0.001 (by 0.00005 for these presets), so
+        # that at every preset the slider's own readout, which shows the snapped value, reads
+        # like the value the explorer uses: 0.900, not 0.899.
+        lo = _log_grid_origin(math.log10(_P_MIN), _P_STEP,
+                              [0.9, *(v["p"] for v in presets.values())])
+        controls = {"p": widgets.FloatLogSlider(
+            value=0.9, base=10, min=lo, max=math.log10(_P_MAX), step=_P_STEP,
+            description="p = predicted probability of the true class (log scale)",
+            readout_format=".3g", continuous_update=True)}
         self.grid = np.unique(np.concatenate([np.geomspace(_P_MIN, 0.05, 120),
                                               np.linspace(0.05, _P_MAX, 200)]))
         self.curves = self._losses_and_grads(self.grid)
@@ -822,17 +860,21 @@ class ConfidentWrongExplorer(Explorer):
                            value_text="")
         ce.label.set_y(0.68)
         ax_l.legend(loc="upper right")
-        ax_g.set_ylim(-1.05, 0.08)
+        # a strip below the curves' lowest point (−1 at p = 0) holds the legend, so no curve
+        # or moving marker ever crosses it
+        ax_g.set_ylim(-1.62, 0.08)
         ax_g.set_ylabel("∂loss/∂z (per unit logit)")
-        ax_g.set_title("gradient with respect to the logit z")
+        ax_g.set_title("gradient in the logit z")
         mse_g = lp.gradient_curve(ax_g, self.grid, self.curves["mse_grad"],
                                   color=lp.COLORS["mse"], label="MSE: 2(p − 1)·p(1 − p)",
                                   value_text="", text_loc="lower right")
         ce_g = lp.gradient_curve(ax_g, self.grid, self.curves["ce_grad"],
                                  color=lp.COLORS["cross_entropy"], label="CE: p − 1",
                                  value_text="", text_loc="lower right")
-        mse_g.label.set_y(0.28)
-        ax_g.legend(loc="center right")
+        # the value texts sit right of and below the CE line p − 1, above the legend's strip
+        mse_g.label.set_y(0.55)
+        ce_g.label.set_y(0.40)
+        ax_g.legend(loc="lower left")
         art = {"mse": mse, "ce": ce, "mse_g": mse_g, "ce_g": ce_g}
         self._update(art, state)
         return art
@@ -1053,6 +1095,10 @@ class LossCurveExplorer(Explorer):
     def _draw(self, fig, state):
         ax_l, ax_g = fig.subplots(1, 2)
         lc = lp.loss_curve(ax_l, state["grid"], state["curve_l"], value_text="")
+        # top centre: above the minimum of the U-shaped losses and right of the steep left
+        # end of the cross-entropies, where no loss curve, marker or tangent reaches
+        lc.label.set_x(0.5)
+        lc.label.set_horizontalalignment("center")
         tangent = lp.tangent_line(ax_l, state["x"], state["loss"], state["grad"], half_width=1.0)
         gc = lp.gradient_curve(ax_g, state["grid"], state["curve_g"], value_text="")
         ax_g.set_ylabel("gradient ∂loss/∂prediction")
@@ -1228,15 +1274,38 @@ class GaussianExplorer(Explorer):
                 "constant": 0.5 * math.log(2.0 * math.pi * sigma**2),
                 "curve_nll": curve_nll, "curve_scaled": curve_scaled}
 
+    _shared_density_top = None
+
+    @staticmethod
+    def _density_top(sigma):
+        """Top of the density axis for a bell of width ``sigma``: its peak at 65% of the height
+        or lower (the text above it needs the rest), rounded up to 1, 1.2, 1.5, 2, 2.5, 3, 4, 5,
+        6 or 8 times a power of ten."""
+        return _nice_top(1.0 / math.sqrt(2.0 * math.pi * sigma**2) / 0.65)
+
+    def snapshot(self, settings):
+        # One density scale for every row, fitted to the tallest bell shown (not to the
+        # slider's narrowest σ, as the live picture is), so the rows compare at a glance.
+        rows = [settings] if isinstance(settings, dict) else list(settings)
+        tops = [self._density_top(self._complete(s)["sigma"]) for s in rows]
+        self._shared_density_top = max(tops, default=None)
+        try:
+            return super().snapshot(rows)
+        finally:
+            self._shared_density_top = None
+
     def _draw(self, fig, state):
         ax_d, ax_l = fig.subplots(1, 2)
-        top = 1.0 / math.sqrt(2.0 * math.pi * _GAUSS_SIGMA[0] ** 2)  # tallest bell
         ax_d.set_xlim(self.lo, self.hi)
-        ax_d.set_ylim(0.0, 1.5 * top)  # headroom above the tallest bell for the text
+        # The live picture keeps one axis for every σ (the bell visibly flattens as σ grows);
+        # a snapshot fits it to the bells it shows.
+        ax_d.set_ylim(0.0, self._shared_density_top or self._density_top(_GAUSS_SIGMA[0]))
         ax_d.set_xlabel(f"value of y (units of y); blue line: observed y = {self.y_true:g}")
         ax_d.set_ylabel("density p(y | ŷ, σ) (1 / units of y)")
         ax_d.set_title("model: bell curve N(ŷ, σ²)")
-        ax_d.axvline(self.y_true, color=lp.COLORS["target"], linewidth=2.5, zorder=1)
+        # up to just above the tallest bell, below the density text
+        ax_d.axvline(self.y_true, ymax=0.72, color=lp.COLORS["target"], linewidth=2.5,
+                     zorder=1)
         (bell,) = ax_d.plot(self.grid, state["bell"], color=lp.COLORS["prediction"], zorder=2)
         (lik,) = ax_d.plot([self.y_true], [state["likelihood"]], marker="o", linestyle="none",
                            color=lp.COLORS["prediction"], markeredgecolor=lp.COLORS["marker"],
@@ -1244,12 +1313,15 @@ class GaussianExplorer(Explorer):
         lik_text = lp.corner_text(ax_d, "", loc="upper left")
 
         ax_l.set_xlim(self.lo, self.hi)
-        ax_l.set_ylim(-1.0, 8.0)
+        # room below 0 for the gap's value, clear of the curves (the NLL dips to −0.47 at
+        # most, at ŷ = y and the smallest σ)
+        ax_l.set_ylim(-2.2, 8.0)
         ax_l.set_xlabel(f"prediction ŷ (units of y; target y = {self.y_true:g})")
         ax_l.set_ylabel("loss (nats)")
         ax_l.set_title("NLL vs MSE / (2σ²) over ŷ")
-        ax_l.axvline(self.y_true, color=lp.COLORS["target"], linewidth=1.5, linestyle=":",
-                     zorder=1)
+        # between the gap's text (bottom) and the legend (top)
+        ax_l.axvline(self.y_true, ymin=0.18, ymax=0.7, color=lp.COLORS["target"], linewidth=1.5,
+                     linestyle=":", zorder=1)
         ax_l.axhline(0.0, color=lp.COLORS["text"], linewidth=1, alpha=0.6, zorder=1)
         nll = lp.loss_curve(ax_l, self.grid, state["curve_nll"], color=lp.COLORS["cross_entropy"],
                             label="Gaussian NLL")
@@ -1257,10 +1329,10 @@ class GaussianExplorer(Explorer):
                                label="MSE / (2σ²)")
         (gap,) = ax_l.plot([], [], color=lp.COLORS["text"], linewidth=2, marker="_",
                            markersize=14, zorder=3)
-        gap_text = ax_l.text(0, 0, "", ha="left", va="center", color=lp.COLORS["text"],
-                             fontsize=lp.STYLE["font.size"] - 1, zorder=5,
-                             bbox=dict(boxstyle="round,pad=0.2", facecolor="white",
-                                       edgecolor="none", alpha=0.85))
+        # the gap's value in the lower right corner, below the curves, where neither a curve
+        # nor a marker reaches whatever ŷ and σ are
+        gap_text = lp.corner_text(ax_l, "", loc="lower right", size=lp.STYLE["font.size"] - 1,
+                                  zorder=5)
         ax_l.legend(loc="upper center", frameon=True, framealpha=0.9, edgecolor="none")
         art = {"bell": bell, "lik": lik, "lik_text": lik_text, "nll": nll, "scaled": scaled,
                "gap": gap, "gap_text": gap_text}
@@ -1280,11 +1352,7 @@ class GaussianExplorer(Explorer):
         art["nll"].update(x, state["nll"], x=self.grid, y=state["curve_nll"])
         art["scaled"].update(x, state["scaled_mse"], x=self.grid, y=state["curve_scaled"])
         art["gap"].set_data([x, x], [state["scaled_mse"], state["nll"]])
-        # the label sits beside the gap, on the side with more room
-        dx = 0.15 if x <= self.y_true + 1.5 else -0.15
-        art["gap_text"].set_position((x + dx, 0.5 * (state["nll"] + state["scaled_mse"])))
-        art["gap_text"].set_ha("left" if dx > 0 else "right")
-        art["gap_text"].set_text(f"gap ½log(2πσ²) = {_num(state['constant'])}")
+        art["gap_text"].set_text(f"black bar: the gap ½log(2πσ²) = {_num(state['constant'])}")
 
     def _readout(self, state):
         return {"nll": state["nll"], "scaled_mse": state["scaled_mse"], "mse": state["mse"],
@@ -1510,6 +1578,8 @@ class OutlierExplorer(Explorer):
 
     width_px = 960
     height_px = 400
+    # four-digit price ticks ("1750") need more room on the left than the default margins
+    snapshot_margins_px = {**Explorer.snapshot_margins_px, "left": 86}
     title = "Outliers: how far do the MSE, MAE and Huber lines move?"
 
     def __init__(self, n=50, seed=0):
@@ -1603,9 +1673,8 @@ class OutlierExplorer(Explorer):
         for name in _ROBUST_LOSSES:
             (lines[name],) = ax.plot([], [], color=lp.LOSS_COLORS[name], linestyle=styles[name],
                                      linewidth=3, label=_ROBUST_NAMES[name], zorder=5)
-        ax.legend(loc="upper left", ncols=2, fontsize=10)
 
-        ax_s.set_ylim(0.0, self.slope_top)
+        ax_s.set_ylim(0.0, self._shared_slope_top or self.slope_top)
         ax_s.set_ylabel("slope (k$ per m²)")
         ax_s.set_title("slope of each fit")
         ax_s.axhline(self.clean_slope, color=lp.COLORS["text"], linestyle="--", linewidth=1.5,
@@ -1619,7 +1688,28 @@ class OutlierExplorer(Explorer):
         art = {"ax": ax, "top": top, "true": true_line, "band": band, "ghosts": ghosts,
                "points": points, "outliers": outliers, "lines": lines, "bars": bars}
         self._update(art, state)
+        handles = [true_line, band, ghosts, points, outliers, *lines.values()]
+        if self._shared_slope_top is not None:
+            # a snapshot row lists only what it draws (no outlier entries on clean data); the
+            # live legend keeps them all, for outliers the sliders may add
+            handles = [h for h in handles if not hasattr(h, "get_xdata") or len(h.get_xdata())]
+        ax.legend(handles=handles, loc="upper left", ncols=2, fontsize=10)
         return art
+
+    _shared_slope_top = None
+
+    def snapshot(self, settings):
+        # One slope scale for every row, fitted to the steepest slope shown rather than to the
+        # sliders' worst case (as the live picture is), with room for the legend above it.
+        rows = [settings] if isinstance(settings, dict) else list(settings)
+        if not rows:
+            return super().snapshot(rows)  # the base class explains what to pass
+        steepest = max(float(np.max(self._compute(self._complete(s))["slopes"])) for s in rows)
+        self._shared_slope_top = _nice_top(1.45 * max(steepest, self.clean_slope, 3.0))
+        try:
+            return super().snapshot(rows)
+        finally:
+            self._shared_slope_top = None
 
     def _moving(self, art):
         return [art["band"], art["ghosts"], art["points"], art["outliers"],

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib import transforms as mtransforms
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.figure import Figure
 
@@ -596,8 +597,10 @@ class ErrorStems:
             stem.set_data([i, i], [y_true[i], y_pred[i]])
             err = y_pred[i] - y_true[i]
             text.set_text("e = " + _format(self.fmt, err))
+            # centred above the upper marker; the text's own offset (in points) clears the
+            # marker, so neither the stem nor a marker runs through it
             top = max(y_true[i], y_pred[i])
-            text.set_y(min(top + pad, hi - 3 * pad))
+            text.set_y(min(top, hi - 4 * pad))
 
 
 def target_prediction_errors(ax, y_true, y_pred, *, labels=None, fmt=fmt_signed):
@@ -622,13 +625,15 @@ def target_prediction_errors(ax, y_true, y_pred, *, labels=None, fmt=fmt_signed)
                          color=COLORS["target"], markersize=15, label="target y", zorder=3)
     (preds,) = ax.plot(x, y_pred, "o", color=COLORS["prediction"], markersize=12,
                        markeredgecolor=COLORS["marker"], label="prediction ŷ", zorder=4)
-    texts = [ax.text(i, 0.0, "", ha="left", va="bottom", color=text_color(COLORS["error"]),
-                     fontweight="bold", zorder=5) for i in range(n)]
-    for i, t in enumerate(texts):
-        t.set_x(i + 0.08)
+    # 11 points up: the target's ring (15 pt across) plus a small gap
+    above = mtransforms.offset_copy(ax.transData, fig=ax.figure, x=0.0, y=11.0, units="points")
+    texts = [ax.text(i, 0.0, "", ha="center", va="bottom", color=text_color(COLORS["error"]),
+                     fontweight="bold", zorder=5, transform=above) for i in range(n)]
     ax.set_xticks(x, list(labels))
     ax.set_xlim(-0.6, n - 0.4)
-    ax.legend(loc="upper right", handletextpad=0.3, borderaxespad=0.2)
+    # one row along the top edge, above the labels of values up to the axis' upper part
+    ax.legend(loc="upper center", ncol=2, handletextpad=0.3, borderaxespad=0.2,
+              columnspacing=1.2)
     out = ErrorStems(ax, targets, preds, stems, texts, fmt)
     out.update(y_true, y_pred)
     return out
@@ -652,6 +657,16 @@ class SquaredErrorBars:
         shares = sq / total if total > 0 else np.zeros_like(sq)
         texts = [f"{_format(fmt, s)}\n({100 * sh:.0f}%)" for s, sh in zip(sq, shares, strict=True)]
         self.bars.update(sq, texts=texts)
+        # a two-line value text that the dashed mean line would strike through goes just
+        # above the line instead (if it fits below the top of the axes)
+        lo, hi = self.bars.ax.get_ylim()
+        pad, room = 0.02 * (hi - lo), 0.2 * (hi - lo)
+        for t in self.bars.texts:
+            y = t.get_position()[1]
+            y0, y1 = (y, y + room) if t.get_verticalalignment() == "bottom" else (y - room, y)
+            if y0 - pad <= mean <= y1 + pad and mean + pad + room <= hi:
+                t.set_y(mean + pad)
+                t.set_verticalalignment("bottom")
         self.mean_line.set_ydata([mean, mean])
         self.mean_text.set_text("- - " + _format(mean_fmt, mean))
 

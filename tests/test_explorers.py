@@ -402,8 +402,68 @@ def test_confident_wrong_presets_are_models_a_b_c():
 
 def test_confident_wrong_slider_covers_its_range():
     s = E.confident_wrong_explorer().controls["p"]
-    assert s.base ** s.min == pytest.approx(0.001)
+    # the grid starts a twentieth of a step above log10 0.001 = −3: 10^(−3 + 0.00005) = 0.0010001
+    assert s.min == pytest.approx(-3 + 0.001 / 20)
+    assert s.base ** s.min == pytest.approx(0.0010001151, rel=1e-7)
     assert s.base ** s.max == pytest.approx(0.999)
+    # p = 0.001 itself is still accepted (within half a step of the slider's end)
+    fig = E.confident_wrong_explorer().snapshot([{"p": 0.001}])
+    assert "p = 0.001:" in fig.subfigs[0]._suptitle.get_text()
+    with pytest.raises(ValueError, match=r"p=0\.0009 is outside the control's range"):
+        E.confident_wrong_explorer().snapshot([{"p": 0.0009}])
+
+
+def _browser_snap(slider, value):
+    """What a browser's log slider does with ``value``: snap log10 value to the grid of step
+    ``slider.step`` counted from ``slider.min`` (noUiSlider), and send 10^that back."""
+    k = round((math.log10(value) - slider.min) / slider.step)
+    return slider.base ** (slider.min + k * slider.step)
+
+
+@pytest.mark.parametrize("preset, p, shown", [
+    # 10^(−2.99995 + 2954·0.001) = 10^−0.04595 = 0.89960 (log10 0.9 = −0.045757)
+    ("Model A (p = 0.9)", 0.9, 0.8996011),
+    # 10^(−2.99995 + 2778·0.001) = 10^−0.22195 = 0.59986 (log10 0.6 = −0.221849)
+    ("Model B (p = 0.6)", 0.6, 0.5998601),
+    # 10^(−2.99995 + 1000·0.001) = 10^−1.99995 = 0.01 · 10^0.00005 = 0.0100011514
+    ("Model C (p = 0.01)", 0.01, 0.0100011514),
+])
+def test_confident_wrong_slider_readout_shows_the_value_the_explorer_uses(preset, p, shown):
+    ex = E.confident_wrong_explorer()
+    s = ex.controls["p"]
+    ex.apply_preset(preset)
+    snapped = _browser_snap(s, s.value)
+    assert snapped == pytest.approx(shown, rel=1e-6)
+    s.value = snapped  # the browser sends the snapped value back
+    assert ex.values["p"] == p  # the explorer keeps the exact preset...
+    # ...and the slider's readout (format ".3g": d3 prints 0.900 where Python prints 0.9, the
+    # same number) shows it: 0.89960 -> 0.900, 0.59986 -> 0.600, 0.0100012 -> 0.0100
+    assert s.readout_format == ".3g"
+    assert float(f"{snapped:.3g}") == p
+    assert f"p = <b>{p:.3g}</b>" in ex._readout_widget.value
+
+
+def test_confident_wrong_slider_grid_from_minus_3_would_show_0_899():
+    # the grid counted from log10 0.001 = −3 exactly puts p = 0.9 at −0.046: 10^−0.046 = 0.89950
+    assert f"{10 ** (-3 + round((math.log10(0.9) + 3) / 0.001) * 0.001):.3g}" == "0.899"
+    assert E._log_grid_origin(-3.0, 0.001, [0.9]) != -3.0
+    # a decade per step (grid exponents k·0.05 apart at best) cannot show 0.9 and 0.5 exactly
+    with pytest.raises(ValueError, match="no grid of step 1 from -3 shows all of"):
+        E._log_grid_origin(-3.0, 1.0, [0.9, 0.5])
+
+
+def test_confident_wrong_slider_key_presses_move_what_the_explorer_uses():
+    ex = E.confident_wrong_explorer()
+    s = ex.controls["p"]
+    s.value = _browser_snap(s, 0.9)
+    # three ArrowLeft presses from Model A: 10^(−0.04595 − 0.003) = 10^−0.04895 = 0.89341
+    s.value = s.base ** (math.log10(s.value) - 3 * s.step)
+    assert ex.values["p"] == pytest.approx(0.8934083, rel=1e-6)
+    assert f"{s.value:.3g}" == "0.893"
+    assert "p = <b>0.893</b>" in ex._readout_widget.value
+    # MSE (1 − 0.89341)² = 0.011362, CE −ln 0.89341 = 0.11271
+    assert ex.readout["mse"] == pytest.approx(0.0113618, rel=1e-4)
+    assert ex.readout["cross_entropy"] == pytest.approx(0.1127115, rel=1e-5)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -108,19 +108,10 @@ def test_legends_of_subfigures_are_checked():
     assert len(fc.figure_problems(fig)) == 2
 
 
-# Figures drawn by lossviz.explorers (the explorers' static snapshots). Their layout lives in
-# lossviz/explorers.py, not in the notebooks; until it is changed there, these cells are known to
-# fail the check. Each entry must keep failing (a fixed figure must be removed from this list).
-KNOWN_EXPLORER_OVERLAPS = {
-    ("00_start_here.ipynb", 12): "loss_curve_explorer snapshot: the loss readout text is "
-                                 "crossed by the loss curve",
-    ("01_mse_house_prices.ipynb", 13): "mse_explorer snapshot: error labels crossed by the "
-                                       "stems and the legend; the MSE line through the labels",
-    ("03_confidently_wrong.ipynb", 22): "confident_wrong_explorer snapshot: the cross-entropy "
-                                        "gradient line runs through the legend",
-    ("06_probabilistic_view.ipynb", 28): "gaussian_explorer snapshot: the gap label and the "
-                                         "density readout are crossed by the curves",
-}
+# Cells known to fail the check, {(notebook, cell): why}. Each entry must keep failing (a fixed
+# figure must be removed from this list). Empty: every figure of every notebook passes, the
+# explorers' static snapshots included.
+KNOWN_EXPLORER_OVERLAPS: dict[tuple[str, int], str] = {}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
