@@ -276,8 +276,9 @@ def _warn_if_probabilities(z2: np.ndarray, row_max: np.ndarray, fn: str) -> None
         warnings.warn(
             f"{fn}: every row of logits lies in [0, 1] and sums to 1, so it looks like "
             "probabilities. cross_entropy expects raw logits and applies (log-)softmax "
-            "itself; applying softmax first squashes the loss and the gradients. "
-            "Pass the scores from before the softmax.",
+            "itself; after a softmax first, the loss can only move within a band 1 nat wide "
+            "(confident right answers score too high, confident wrong ones far too low) and "
+            "the gradients shrink. Pass the scores from before the softmax.",
             UserWarning,
             stacklevel=3,
         )
