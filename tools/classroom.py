@@ -13,8 +13,8 @@ This is Voila (`make explore`) with what a room needs, all from Voila and jupyte
   seconds, so refills do not compete with a room that is arriving.
 - **Limits.** At most ``--max-kernels`` kernels live at once (warm ones included), so a room
   cannot exhaust the machine's memory; a learner past the cap gets a clear "the room is full"
-  page (HTTP 503), never a hang. Kernels idle for ``--cull-idle-minutes`` whose page is closed are
-  shut down.
+  page (HTTP 503), never a hang. Kernels idle for ``--cull-idle-minutes`` (5) whose page is closed
+  are shut down; Voila 0.5's page does not shut its kernel down itself, so a reload leaves one.
 - **A ready line.** Once every pool is full it prints one line containing ``ready for``.
 - **Authentication beyond this machine.** On 127.0.0.1 no token is needed. Any other ``--host``
   (e.g. ``HOST=0.0.0.0``) is an explicit opt-in and always requires a token, generated and printed
@@ -235,7 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-kernels", type=int, default=None,
                         help="cap on live kernels, warm ones included (default: half the "
                              f"machine's memory at {KERNEL_MB} MB per kernel)")
-    parser.add_argument("--cull-idle-minutes", type=float, default=20.0)
+    # Voila 0.5's page does not shut its kernel down when the tab closes: a closed tab leaves a
+    # disconnected kernel until culling. Kernels with an open page are never culled, so a short
+    # timeout costs nothing to a learner who stays (a laptop asleep for longer gets a new kernel
+    # on reload).
+    parser.add_argument("--cull-idle-minutes", type=float, default=5.0,
+                        help="shut down kernels whose page is closed after this many idle minutes")
     parser.add_argument("--refill-delay", type=float, default=20.0,
                         help="seconds before a taken warm kernel is replaced")
     parser.add_argument("--no-default-pools", action="store_true",
