@@ -448,6 +448,30 @@ def wait_settled(root, before: dict, *, quiet: float = 0.4, timeout: float = 15.
     return state
 
 
+def assert_no_error_outputs(page) -> None:
+    """No cell of a notebook page (JupyterLab, Notebook 7) shows a traceback or an error, and no
+    widget failed to render."""
+    errors_out = page.locator(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
+        ' .jp-RenderedText[data-mime-type*="error"]'
+    )
+    texts = [errors_out.nth(i).inner_text() for i in range(errors_out.count())]
+    assert not [t for t in texts if "Traceback" in t or "Error" in t], texts
+    assert_no_widget_failures(page)
+
+
+def press_first_slider(root, times: int = 3) -> tuple[dict, dict]:
+    """Press the arrow key away from the end the first slider sits at, ``times`` times; returns
+    the explorer's state before and after (settled)."""
+    root.scroll_into_view_if_needed()
+    handle = sliders(root).first.locator(".noUi-handle")
+    before = read_state(root)
+    now, top = handle.get_attribute("aria-valuenow"), handle.get_attribute("aria-valuemax")
+    key = "ArrowLeft" if now and top and float(now) >= float(top) else "ArrowRight"
+    press(handle, key, times)
+    return before, wait_settled(root, before)
+
+
 def sliders(root):
     """Locator of the visible slider widgets (ipywidgets 8: label, noUiSlider track, readout).
 

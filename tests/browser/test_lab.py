@@ -32,22 +32,10 @@ def test_start_here_runs_all_cells_and_a_slider_redraws(chromium, lab_server, no
         page.wait_for_function(KERNEL_IDLE % START, timeout=90_000)
         h.wait_stable_count(page, ".jp-Notebook img.widget-image")
 
-        errors_out = page.locator(
-            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
-            ' .jp-RenderedText[data-mime-type*="error"]'
-        )
-        texts = [errors_out.nth(i).inner_text() for i in range(errors_out.count())]
-        assert not [t for t in texts if "Traceback" in t or "Error" in t], texts
-        h.assert_no_widget_failures(page)
+        h.assert_no_error_outputs(page)
 
         root = h.explorer_roots(page).first
-        root.scroll_into_view_if_needed()
-        handle = h.sliders(root).first.locator(".noUi-handle")
-        before = h.read_state(root)
-        now, top = handle.get_attribute("aria-valuenow"), handle.get_attribute("aria-valuemax")
-        key = "ArrowLeft" if now and top and float(now) >= float(top) else "ArrowRight"
-        h.press(handle, key, 3)
-        after = h.wait_settled(root, before)
+        before, after = h.press_first_slider(root, 3)
         assert after["digest"] != before["digest"], "the picture did not change"
         assert after["readout"] != before["readout"], "the readout did not change"
         root.screenshot(path=str(screenshot_dir / "lab-00_start_here.png"))

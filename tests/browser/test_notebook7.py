@@ -54,22 +54,10 @@ def test_start_here_runs_all_cells_and_a_slider_redraws(chromium, notebook7, not
         counts = page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
             .filter((c) => c.model.type === 'code').map((c) => c.model.executionCount)""")
         assert counts and all(isinstance(c, int) and c > 0 for c in counts), counts
-        errors_out = page.locator(
-            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
-            ' .jp-RenderedText[data-mime-type*="error"]'
-        )
-        out = [errors_out.nth(i).inner_text() for i in range(errors_out.count())]
-        assert not [t for t in out if "Traceback" in t or "Error" in t], out
-        h.assert_no_widget_failures(page)
+        h.assert_no_error_outputs(page)
 
         root = h.explorer_roots(page).first
-        root.scroll_into_view_if_needed()
-        handle = h.sliders(root).first.locator(".noUi-handle")
-        before = h.read_state(root)
-        now, top = handle.get_attribute("aria-valuenow"), handle.get_attribute("aria-valuemax")
-        key = "ArrowLeft" if now and top and float(now) >= float(top) else "ArrowRight"
-        h.press(handle, key, 3)
-        after = h.wait_settled(root, before)
+        before, after = h.press_first_slider(root, 3)
         assert after["values"] != before["values"], "the slider did not move"
         assert after["digest"] != before["digest"], "the picture did not change"
         assert after["readout"] != before["readout"], "the readout did not change"
