@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import check_label_smoothing
 from .activations import sigmoid, sigmoid_grad, softmax
 from .classification import (
     binary_cross_entropy_with_logits,
@@ -371,7 +372,7 @@ def fit_logistic(X, y, *, loss="cross_entropy", lr=0.5, steps=200, w0=None, b0=0
 # ---------------------------------------------------------------------------
 
 def fit_softmax(X, y, *, loss="cross_entropy", lr=0.5, steps=200, W0=None, b0=None,
-                n_classes=None, progress=False):
+                n_classes=None, label_smoothing=0.0, progress=False):
     r"""Fit ``P = softmax(X @ W + b)`` to class labels with cross-entropy or with MSE.
 
     Parameters
@@ -391,6 +392,10 @@ def fit_softmax(X, y, *, loss="cross_entropy", lr=0.5, steps=200, W0=None, b0=No
         Starting biases; zeros by default.
     n_classes : int, optional
         K; by default ``y.max() + 1``.
+    label_smoothing : float in [0, 1], default 0.0
+        Cross-entropy only: train against ``(1 - eps) * onehot + eps / K`` instead of
+        the one-hot targets (passed to :func:`lossviz.cross_entropy`); the loss recorded
+        in the history is the smoothed one.
     progress : bool, default False
 
     Returns
@@ -403,7 +408,8 @@ def fit_softmax(X, y, *, loss="cross_entropy", lr=0.5, steps=200, W0=None, b0=No
     Notes
     -----
     With :math:`Z = XW + b`, :math:`P = \mathrm{softmax}(Z)` row by row and one-hot
-    targets :math:`Y`: cross-entropy gives :math:`\partial L/\partial Z = (P - Y)/n`.
+    targets :math:`Y`: cross-entropy gives :math:`\partial L/\partial Z = (P - Y)/n`
+    (with label smoothing, :math:`(P - T)/n` for :math:`T = (1-\varepsilon)Y + \varepsilon/K`).
     For MSE, :math:`G = \partial L/\partial P = 2(P - Y)/(nK)`, and the softmax Jacobian
     :math:`\partial p_j/\partial z_k = p_j(\delta_{jk} - p_k)` turns it into
 
@@ -429,6 +435,10 @@ def fit_softmax(X, y, *, loss="cross_entropy", lr=0.5, steps=200, W0=None, b0=No
     fn = "fit_softmax"
     lr, steps = _check_lr_steps(lr, steps, fn)
     _check_choice(loss, "loss", ("cross_entropy", "mse"), fn)
+    eps = check_label_smoothing(label_smoothing, fn)
+    if eps and loss != "cross_entropy":
+        raise ValueError(f"{fn}: label_smoothing applies to loss='cross_entropy' only, got "
+                         f"loss={loss!r}; leave label_smoothing at 0.0 for MSE")
     X = _features(X, fn)
     if X.ndim != 2:
         raise ValueError(f"{fn}: X must have shape (n, d), got {X.shape}")
@@ -444,8 +454,8 @@ def fit_softmax(X, y, *, loss="cross_entropy", lr=0.5, steps=200, W0=None, b0=No
         W, b = params
         Z = X @ W + b                                 # forward: logits (n, K)
         if loss == "cross_entropy":
-            value = cross_entropy(Z, y)
-            dZ = cross_entropy_grad(Z, y)             # (P - Y) / n
+            value = cross_entropy(Z, y, label_smoothing=eps)
+            dZ = cross_entropy_grad(Z, y, label_smoothing=eps)    # (P - T) / n
         else:
             P = softmax(Z, axis=1)
             value = mse(P, Y)
