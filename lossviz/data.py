@@ -13,6 +13,7 @@ function               what                                                noteb
 ``two_class``          2-D two-class blobs (labels 0/1)                     04
 ``two_class_1d``       1-D two-class data for the (w, b) logistic           04
                        landscape and the confidently-wrong start
+``imbalanced_two_class`` 2-D blobs where label 1 is rare (e.g. 5%)         10
 ``cat_dog_bird``       2-D three-class toy set with class names             02, 04
 ``load_text``          opening chapter of "Alice's Adventures in            07
                        Wonderland" (Lewis Carroll, 1865; public domain)
@@ -35,6 +36,7 @@ __all__ = [
     "decode",
     "encode",
     "house_prices",
+    "imbalanced_two_class",
     "load_text",
     "split_held_out",
     "standardize",
@@ -218,6 +220,59 @@ def two_class_1d(n=100, *, separation=3.0, seed=0):
     y = _balanced_labels(n, 2)
     x = (y - 0.5) * separation + rng.normal(size=n)
     return x, y
+
+
+def imbalanced_two_class(n=1000, *, positive_rate=0.05, separation=2.5, seed=0):
+    """Two Gaussian blobs in 2-D where the positive class (label 1) is rare.
+
+    The geometry of :func:`two_class` (centres ``separation`` apart along the diagonal, unit
+    variance), but only ``round(n * positive_rate)`` of the ``n`` points are positive, placed
+    at random positions in the array: a fraud, disease or defect detector's data.
+
+    Parameters
+    ----------
+    n : int, default 1000
+        Number of points.
+    positive_rate : float, default 0.05
+        Fraction of positives, strictly between 0 and 1; the count ``round(n * positive_rate)``
+        must leave at least one point of each class.
+    separation : float, default 2.5
+        Distance between the two centres, in standard deviations (> 0).
+    seed : int, default 0
+        Seed for ``np.random.default_rng``.
+
+    Returns
+    -------
+    X : ndarray of shape (n, 2), float64
+    y : ndarray of shape (n,), int64
+        Labels in {0, 1}; exactly ``round(n * positive_rate)`` ones.
+
+    Examples
+    --------
+    >>> X, y = imbalanced_two_class(200, positive_rate=0.1)
+    >>> X.shape, int(y.sum())
+    ((200, 2), 20)
+    """
+    fn = "imbalanced_two_class"
+    n = _check_count("n", n, 2)
+    if isinstance(positive_rate, bool) or not isinstance(positive_rate, (int, float)) \
+            or not 0 < positive_rate < 1:
+        raise ValueError(f"{fn}: positive_rate must be a fraction strictly between 0 and 1, "
+                         f"got {positive_rate!r}")
+    n_pos = int(round(n * positive_rate))
+    if not 1 <= n_pos <= n - 1:
+        raise ValueError(f"{fn}: n = {n} with positive_rate = {positive_rate!r} gives {n_pos} "
+                         f"positives and {n - n_pos} negatives; both classes need at least one "
+                         f"point: raise n or move positive_rate away from 0 and 1")
+    if isinstance(separation, bool) or not isinstance(separation, (int, float)) \
+            or not (np.isfinite(separation) and separation > 0):
+        raise ValueError(f"{fn}: separation must be a finite number > 0, got {separation!r}")
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.repeat(np.array([0, 1], dtype=np.int64), [n - n_pos, n_pos]))
+    direction = np.array([1.0, 1.0]) / np.sqrt(2.0)
+    centres = np.array([-direction, direction]) * (separation / 2.0)
+    X = centres[y] + rng.normal(size=(n, 2))
+    return X, y
 
 
 def cat_dog_bird(n=150, *, spread=1.0, seed=0):
