@@ -200,7 +200,7 @@ def test_ipympl_backend_embeds_its_canvas(monkeypatch):
     try:
         ipympl_nbagg = pytest.importorskip(
             "ipympl.backend_nbagg", reason="ipympl is optional: only %matplotlib widget uses it")
-        monkeypatch.setattr(E, "_use_ipympl", lambda: True)
+        monkeypatch.setattr(E._base, "_use_ipympl", lambda: True)  # Explorer reads it there
         ex = E.softmax_explorer()
         assert ex.image is None
         assert isinstance(ex.figure.canvas, ipympl_nbagg.Canvas)

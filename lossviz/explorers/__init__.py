@@ -1,0 +1,70 @@
+"""Slider explorers: move a prediction and watch the loss and its gradient respond.
+
+Factories, each returning an :class:`Explorer` (the contract is in
+:mod:`lossviz.explorers._base`):
+
+- :func:`mse_explorer` (and :func:`house_price_explorer`): predictions vs targets, errors,
+  squared errors and their shares, the MSE (module ``regression``).
+- :func:`softmax_explorer`: cat/dog/bird logits -> softmax probabilities -> cross-entropy and
+  its gradient (module ``classification``).
+- :func:`confident_wrong_explorer`: one probability ``p`` for the true class; MSE and
+  cross-entropy, and their gradients with respect to the logit (module ``classification``).
+- :func:`loss_curve_explorer`: any loss of ``lossviz.LOSSES`` as a curve, with its gradient
+  (module ``landscapes``).
+- :func:`landscape_explorer` (notebook 04): where one gradient step takes cross-entropy and MSE
+  on a logistic model's loss landscape (module ``landscapes``).
+- :func:`gaussian_explorer` (notebook 06): one target under a Gaussian model; the negative
+  log-likelihood is MSE / (2σ²) plus the constant ½ log(2πσ²), with the same minimiser for every
+  σ (module ``probabilistic``).
+- :func:`outlier_explorer` (notebook 05): the MSE, MAE and Huber lines through house prices with
+  outliers, and :func:`line_fits` (module ``outliers``).
+
+In a notebook, show the live explorer and, beside it, a snapshot that reads without a kernel::
+
+    from lossviz.explorers import confident_wrong_explorer
+    ex = confident_wrong_explorer()
+    ex                                                   # the live explorer (last expression)
+
+    ex.snapshot([{"p": 0.9}, {"p": 0.6}, {"p": 0.01}])   # Models A, B, C as a static figure
+
+A new explorer module: subclass ``Explorer`` (``from lossviz.explorers._base import Explorer``),
+then add one import line below and its factory's name to ``__all__``.
+"""
+
+import ipywidgets as widgets  # noqa: F401  (``lossviz.explorers.widgets``: the tests use it)
+
+from lossviz.explorers._base import (  # noqa: F401  (private names: the tests use them)
+    Explorer,
+    _control_range,
+    _log_grid_origin,
+    _use_ipympl,
+)
+from lossviz.explorers.classification import (  # noqa: F401  (the classes, as before)
+    ConfidentWrongExplorer,
+    SoftmaxExplorer,
+    confident_wrong_explorer,
+    softmax_explorer,
+)
+from lossviz.explorers.landscapes import (  # noqa: F401
+    LandscapeExplorer,
+    LossCurveExplorer,
+    _loss_and_grad,
+    landscape_explorer,
+    loss_curve_explorer,
+)
+from lossviz.explorers.outliers import OutlierExplorer, line_fits, outlier_explorer  # noqa: F401
+from lossviz.explorers.probabilistic import GaussianExplorer, gaussian_explorer  # noqa: F401
+from lossviz.explorers.regression import MSEExplorer, house_price_explorer, mse_explorer  # noqa: F401
+
+__all__ = [
+    "Explorer",
+    "mse_explorer",
+    "house_price_explorer",
+    "softmax_explorer",
+    "confident_wrong_explorer",
+    "loss_curve_explorer",
+    "gaussian_explorer",
+    "line_fits",
+    "outlier_explorer",
+    "landscape_explorer",
+]
