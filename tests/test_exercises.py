@@ -140,6 +140,12 @@ RIGHT = {
     # ln(e + 9) - 1 = 2.46115 - 1 = 1.46115
     "08.2": [1.4612, np.log(np.e + 9) - 1],
     "08.3": ["ABCC", "a b c c", ["A", "B", "C", "C"], "A, B, C, C"],
+    # notebook 10 (more cases in tests/test_exercises_nb10.py)
+    # (40 * 0.10 + 50 * 0.05 + 10 * 0.05) / 100 = 0.07
+    "10.1": [0.07, 7 / 100],
+    # (1000 - 40) / 40 = 24
+    "10.2": [24, 960 / 40],
+    "10.3": ["D", "(d)"],
 }
 
 WRONG = {
@@ -378,6 +384,10 @@ WRONG = {
         ("ABBC", ["task 3", "mutually exclusive"]),
         ("BAAA", ["4 of 4", "task 1", "task 4"]),
     ],
+    "10.1": [(0.2 / 3, ["plain mean"]), (0.1, ["largest gap"]), (7.0, ["divide"]),
+             (-0.07, ["never negative"])],
+    "10.2": [(25, ["1000 / 40"]), (0.04, ["fraction of spam"]), (40 / 960, ["inverse"])],
+    "10.3": [("A", ["55%"]), ("B", ["30%"]), ("C", ["below 0.90"]), ("E", ["false alarms"])],
 }
 
 # SOLUTION[id]: text that ex.solution(id) must print (numbers computed here from lossviz)
@@ -416,6 +426,9 @@ SOLUTION = {
     "08.1": ["0.7017", "0.2413"],
     "08.2": [f"{np.log(np.e + 9) - 1:.4f}", f"{np.e / (np.e + 9):.4f}"],
     "08.3": ['"ABCC"'],
+    "10.1": ["= 0.07"],
+    "10.2": ["960 / 40 = 24"],
+    "10.3": ["Answer D"],
 }
 
 GARBAGE_VALUES = ["abc", "3.5", object(), {"a": 1}, np.array([[1.0, 2.0], [3.0, 4.0]]),
@@ -448,7 +461,7 @@ def test_every_notebook_has_two_to_four_exercises():
     per_nb = {}
     for i in ex.EXERCISES:
         per_nb.setdefault(i[:2], []).append(i)
-    assert sorted(per_nb) == ["01", "02", "03", "04", "05", "06", "07", "08"]
+    assert sorted(per_nb) == ["01", "02", "03", "04", "05", "06", "07", "08", "10"]
     assert all(2 <= len(v) <= 4 for v in per_nb.values()), per_nb
     # ids are numbered 1, 2, ... within each notebook
     for nb, ids in per_nb.items():
