@@ -20,6 +20,7 @@ function               what                                                noteb
 ``char_vocab``,        character vocabulary, text <-> integer ids           07
 ``encode``, ``decode``
 ``split_held_out``     a sequence -> training part, held-out last part      07
+``noisy_line``         a line whose noise grows with x (heteroscedastic)    11
 =====================  ==================================================  ===========
 """
 
@@ -38,6 +39,7 @@ __all__ = [
     "house_prices",
     "imbalanced_two_class",
     "load_text",
+    "noisy_line",
     "split_held_out",
     "standardize",
     "two_class",
@@ -420,3 +422,69 @@ def split_held_out(ids, *, held_out=0.2):
                          f"than 2 ids (no next-token pair); use a longer sequence or another "
                          f"held_out")
     return ids[:k], ids[k:]
+
+
+# ---------------------------------------------------------------------------------------------
+# Notebook 11: noise that grows with x
+# ---------------------------------------------------------------------------------------------
+
+def _check_real(name, value, fn, *, positive=False):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(value):
+        raise ValueError(f"{fn}: {name} must be a finite number, got {value!r}")
+    if positive and not value > 0:
+        raise ValueError(f"{fn}: {name} must be > 0 (a standard deviation), got {value!r}")
+    return float(value)
+
+
+def noisy_line(n=200, *, slope=2.0, intercept=1.0, noise=0.5, noise_growth=1.0, seed=0):
+    """Points around a line whose noise grows with x: ``y = intercept + slope * x + noise(x)``.
+
+    The noise at ``x`` is Gaussian with standard deviation
+    ``sigma(x) = noise * exp(noise_growth * x)``, so ``log sigma(x)^2`` is a line in x,
+    ``2 log(noise) + 2 noise_growth * x``: exactly the form a model with a linear log-variance
+    head can represent, and its parameters are known.
+
+    Parameters
+    ----------
+    n : int, default 200
+        Number of points.
+    slope, intercept : float, default 2.0 and 1.0
+        The line the noise is centred on.
+    noise : float, default 0.5
+        sigma(0), the noise at x = 0 (> 0).
+    noise_growth : float, default 1.0
+        How fast the noise grows: sigma is multiplied by ``exp(noise_growth)`` per unit of x
+        (e^1 = 2.72 by default, so sigma(1) / sigma(-1) = e^2 = 7.39). 0 gives one noise level
+        for every x; a negative value makes the noise shrink with x.
+    seed : int, default 0
+        Seed for ``np.random.default_rng``.
+
+    Returns
+    -------
+    x : ndarray of shape (n,), float64
+        Uniform on [-1, 1].
+    y : ndarray of shape (n,), float64
+        The targets.
+
+    Examples
+    --------
+    >>> x, y = noisy_line(4, seed=0)
+    >>> x.shape, y.dtype
+    ((4,), dtype('float64'))
+    >>> x2, y2 = noisy_line(4, noise_growth=0.0, seed=0)   # same x, one noise level
+    >>> bool((x2 == x).all())
+    True
+    """
+    fn = "noisy_line"
+    n = _check_count("n", n, 1)
+    slope = _check_real("slope", slope, fn)
+    intercept = _check_real("intercept", intercept, fn)
+    noise = _check_real("noise", noise, fn, positive=True)
+    noise_growth = _check_real("noise_growth", noise_growth, fn)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1.0, 1.0, size=n)
+    # standard normal draws scaled afterwards: the same seed gives the same x and the same
+    # standardised noise whatever noise and noise_growth are
+    y = intercept + slope * x + noise * np.exp(noise_growth * x) * rng.normal(size=n)
+    return x, y
