@@ -3,7 +3,10 @@
 A small NumPy package that computes the losses a learner meets first (mean
 squared error and cross-entropy, with MAE and Huber beside them) and their
 gradients, exactly, stably and strictly: the same numbers as PyTorch, never a
-silent NaN, and a clear error for bad input.
+silent NaN, and a clear error for bad input. Beside them: entropy and KL
+divergence (:mod:`lossviz.information`), the Brier score and the focal loss
+(:mod:`lossviz.scoring`), and the Gaussian NLL and pinball loss for predicted
+uncertainty (:mod:`lossviz.uncertainty`).
 
 ``import lossviz`` imports NumPy only. Pictures and sliders live in
 submodules imported on demand: ``lossviz.plotting`` (matplotlib) and
@@ -33,7 +36,10 @@ from .classification import (
     soft_cross_entropy_grad,
 )
 from .gradcheck import numerical_grad
+from .information import entropy, kl_div, kl_div_grad
 from .regression import huber, huber_grad, mae, mae_grad, mse, mse_and_grad, mse_grad
+from .scoring import brier_score, brier_score_grad, sigmoid_focal_loss, sigmoid_focal_loss_grad
+from .uncertainty import gaussian_nll, gaussian_nll_grad, pinball_loss, pinball_loss_grad
 
 __version__ = "0.1.0"
 
@@ -60,9 +66,23 @@ LOSSES = {
     "soft_cross_entropy": (soft_cross_entropy, soft_cross_entropy_grad),
 }
 
+#: The newer losses whose (loss, grad) take (first argument, target, *, reduction=...) like
+#: those of :data:`LOSSES`: name -> (loss, loss_grad). They are kept apart because
+#: the loss-curve explorer offers every entry of :data:`LOSSES` as a curve over one number.
+#: Not here: entropy (one argument), gaussian_nll (three; its gradient is a pair) and
+#: pinball_loss (needs ``quantile=``).
+EXTRA_LOSSES = {
+    "kl_div": (kl_div, kl_div_grad),
+    "sigmoid_focal_loss": (sigmoid_focal_loss, sigmoid_focal_loss_grad),
+    "brier_score": (brier_score, brier_score_grad),
+}
+
 __all__ = [
     "AND_GRAD",
+    "EXTRA_LOSSES",
     "LOSSES",
+    "brier_score",
+    "brier_score_grad",
     "binary_cross_entropy",
     "binary_cross_entropy_grad",
     "binary_cross_entropy_with_logits",
@@ -71,8 +91,13 @@ __all__ = [
     "cross_entropy",
     "cross_entropy_and_grad",
     "cross_entropy_grad",
+    "entropy",
+    "gaussian_nll",
+    "gaussian_nll_grad",
     "huber",
     "huber_grad",
+    "kl_div",
+    "kl_div_grad",
     "log_sigmoid",
     "log_softmax",
     "logsumexp",
@@ -82,7 +107,11 @@ __all__ = [
     "mse_and_grad",
     "mse_grad",
     "numerical_grad",
+    "pinball_loss",
+    "pinball_loss_grad",
     "sigmoid",
+    "sigmoid_focal_loss",
+    "sigmoid_focal_loss_grad",
     "sigmoid_grad",
     "soft_cross_entropy",
     "soft_cross_entropy_grad",

@@ -110,13 +110,16 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str, fn:
         )
 
 
-def check_reduction(reduction, fn: str) -> str:
-    if reduction not in REDUCTIONS:
-        raise ValueError(
-            f"{fn}: reduction must be one of 'mean', 'sum' or 'none', got {reduction!r}. "
-            "Use 'mean' for the average loss, 'sum' for the total, 'none' for one loss "
-            "per element."
-        )
+def check_reduction(reduction, fn: str, allowed=REDUCTIONS) -> str:
+    if reduction not in allowed:
+        if allowed == REDUCTIONS:
+            raise ValueError(
+                f"{fn}: reduction must be one of 'mean', 'sum' or 'none', got {reduction!r}. "
+                "Use 'mean' for the average loss, 'sum' for the total, 'none' for one loss "
+                "per element."
+            )
+        names = ", ".join(repr(r) for r in allowed)
+        raise ValueError(f"{fn}: reduction must be one of {names}, got {reduction!r}.")
     return reduction
 
 
@@ -163,8 +166,12 @@ def check_unit_interval(a: np.ndarray, name: str, fn: str, hint: str) -> None:
         )
 
 
-def class_labels(y, n_classes: int, expected_shape: tuple, fn: str) -> np.ndarray:
-    """Validate integer class indices against the logits' class count and batch shape."""
+def class_labels(y, n_classes: int, expected_shape: tuple, fn: str,
+                 ignore_index=None) -> np.ndarray:
+    """Validate integer class indices against the logits' class count and batch shape.
+
+    Labels equal to ``ignore_index`` (if given) are allowed whatever their value.
+    """
     if y is None or isinstance(y, (str, bytes)):
         raise TypeError(
             f"{fn}: y_true must be integer class indices, got {type(y).__name__} {y!r}."
@@ -193,11 +200,15 @@ def class_labels(y, n_classes: int, expected_shape: tuple, fn: str) -> np.ndarra
             "Check that you pass one label per example."
         )
     bad = (t < 0) | (t >= n_classes)
+    if ignore_index is not None:
+        bad &= t != ignore_index
     if bad.any():
+        also = "" if ignore_index is None else (
+            f" Labels equal to ignore_index ({ignore_index}) are skipped; these are not.")
         raise ValueError(
             f"{fn}: y_true has class label(s) {sorted(set(t[bad].tolist()))} outside the "
             f"valid range 0..{n_classes - 1} (the logits have {n_classes} classes). "
-            "Labels are 0-based indices into the class axis."
+            f"Labels are 0-based indices into the class axis.{also}"
         )
     return t.astype(np.intp, copy=False)
 
@@ -216,3 +227,83 @@ def check_logits_2d(z: np.ndarray, name: str, fn: str) -> None:
         )
     if z.shape[-1] == 0:
         raise ValueError(f"{fn}: {name} has shape {z.shape}: there must be at least one class.")
+
+
+def check_real(value, name: str, fn: str, *, lo=None, hi=None, lo_open=False, hi_open=False,
+               hint: str = "") -> float:
+    """A finite real number (not a bool) within optional bounds; returns it as a float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{fn}: {name} must be a real number, got {value!r}. {hint}".rstrip())
+    v = float(value)
+    low_bad = lo is not None and (v <= lo if lo_open else v < lo)
+    high_bad = hi is not None and (v >= hi if hi_open else v > hi)
+    if not np.isfinite(v) or low_bad or high_bad:
+        left = "(" if lo_open else "["
+        right = ")" if hi_open or hi is None else "]"
+        where = f"in {left}{'-inf' if lo is None else f'{lo:g}'}, " \
+                f"{'inf' if hi is None else f'{hi:g}'}{right}"
+        raise ValueError(f"{fn}: {name} must be a finite number {where}, got {value!r}. "
+                         f"{hint}".rstrip())
+    return v
+
+
+def check_integer(value, name: str, fn: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{fn}: {name} must be an integer, got {value!r}.")
+    return int(value)
+
+
+def check_non_negative(a: np.ndarray, name: str, fn: str, hint: str) -> None:
+    """Raise if any entry of ``a`` is negative (NaN is left to the finite check)."""
+    if a.size and a.min() < 0:
+        bad = a < 0
+        raise ValueError(
+            f"{fn}: {name} must be non-negative, but {int(bad.sum())} value(s) are negative, "
+            f"e.g. {_preview(a[bad])} (first at index {first_bad_index(a, bad)}). {hint}"
+        )
+
+
+def broadcast_weight(w, name: str, shape: tuple, dtype, fn: str) -> np.ndarray:
+    """A finite, non-negative weight array broadcast (read-only) to ``shape``.
+
+    Only torch's expand rule is allowed: the weight has at most as many axes as the
+    input, and, aligning the last axes, each of its sizes equals the input's or is 1.
+    The input's shape never grows.
+    """
+    a = as_float_array(w, name, fn).astype(dtype, copy=False)
+    check_finite(a, name, fn)
+    check_non_negative(a, name, fn, "Weights scale loss terms; use 0 to leave a term out.")
+    ok = a.ndim <= len(shape) and all(
+        ws in (1, s) for ws, s in zip(a.shape[::-1], shape[::-1], strict=False))
+    if not ok:
+        hint = ""
+        if a.ndim == 1 and len(shape) >= 2 and a.shape[0] == shape[0]:
+            row_shape = (shape[0],) + (1,) * (len(shape) - 1)
+            hint = f" For one weight per row, pass shape {row_shape}, e.g. {name}[:, None]."
+        raise ValueError(
+            f"{fn}: {name} has shape {a.shape}, which cannot be broadcast to the input's shape "
+            f"{shape}. As in PyTorch, shapes are aligned from the last axis and each of "
+            f"{name}'s sizes must equal the input's or be 1 (a scalar, the full shape, or e.g. "
+            f"one value per column with shape {shape[-1:]}).{hint}"
+        )
+    return np.broadcast_to(a, shape)
+
+
+def check_distribution_rows(a: np.ndarray, name: str, fn: str, fix: str) -> None:
+    """Raise unless every row (last axis) of ``a`` is non-negative and sums to 1.
+
+    The tolerance is max(1e-6, 4 C eps) for C classes, eps the dtype's machine epsilon.
+    """
+    check_finite(a, name, fn)
+    check_non_negative(a, name, fn, f"Each row of {name} must be a probability distribution.")
+    if a.size == 0:
+        return
+    sums = a.reshape(-1, a.shape[-1]).sum(axis=1)
+    tol = max(1e-6, 4 * a.shape[-1] * float(np.finfo(a.dtype).eps))
+    off = np.abs(sums - 1) > tol
+    if off.any():
+        i = int(np.argmax(off))
+        raise ValueError(
+            f"{fn}: each row of {name} must sum to 1 (within {tol:.2g}), but {int(off.sum())} "
+            f"row(s) do not (row {i} sums to {float(sums[i]):.6g}). {fix}"
+        )

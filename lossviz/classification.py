@@ -3,7 +3,10 @@
 Each loss is followed directly by its gradient with respect to its first
 argument. The gradients with respect to logits have the famous clean forms
 sigma(z) - y and softmax(z) - onehot(y). ``reduction`` has PyTorch's meaning;
-for cross-entropy, "mean" averages over examples (rows), not over classes.
+for cross-entropy, "mean" averages over examples (rows), not over classes
+(with class weights: divided by the summed weights of the counted targets).
+
+The binary losses live in :mod:`lossviz.binary` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -15,15 +18,23 @@ import numpy as np
 from ._checks import (
     as_float_array,
     check_finite,
+    check_integer,
     check_label_smoothing,
     check_logits_2d,
+    check_non_negative,
     check_not_empty,
     check_reduction,
-    check_unit_interval,
     class_labels,
     ensure_finite_result,
 )
-from ._common import float_pair, reduce, scale_grad
+from ._common import reduce, scale_grad
+from .binary import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_and_grad,
+    binary_cross_entropy_with_logits_grad,
+)
 
 __all__ = [
     "binary_cross_entropy",
@@ -37,219 +48,6 @@ __all__ = [
     "soft_cross_entropy",
     "soft_cross_entropy_grad",
 ]
-
-_LOG_CLAMP = -100.0  # PyTorch clamps log(p) and log(1 - p) at -100 in binary_cross_entropy
-# ... and divides by max(p (1 - p), 1e-12) in its gradient, with 1e-12 held as a float32.
-_GRAD_EPS = float(np.float32(1e-12))
-
-_P_HINT = ("p must be probabilities. Did you pass logits (raw scores)? Then use "
-           "binary_cross_entropy_with_logits, or apply lossviz.sigmoid first.")
-_Y_HINT = "Binary targets are labels 0 or 1 (or probabilities between them)."
-
-
-# ---------------------------------------------------------------------------
-# Binary cross-entropy on probabilities
-# ---------------------------------------------------------------------------
-
-def _bce_inputs(p, y_true, fn, reduction):
-    p, y = float_pair(p, y_true, fn, reduction, names=("p", "y_true"))
-    check_unit_interval(p, "p", fn, _P_HINT)
-    check_unit_interval(y, "y_true", fn, _Y_HINT)
-    return p, y
-
-
-def binary_cross_entropy(p, y_true, *, reduction="mean"):
-    r"""Binary cross-entropy of probabilities, like ``torch.nn.functional.binary_cross_entropy``.
-
-    Parameters
-    ----------
-    p : array_like
-        Predicted probability of class 1, values in [0, 1], any shape.
-    y_true : array_like
-        Targets in [0, 1] (usually 0 or 1), the same shape as ``p``.
-    reduction : {"mean", "sum", "none"}, keyword-only
-
-    Notes
-    -----
-    .. math:: L = -\left[y \log p + (1 - y)\log(1 - p)\right], \qquad
-              \frac{\partial L}{\partial p} = \frac{p - y}{p(1 - p)}
-
-    As in PyTorch, each log is clamped at -100, so a certain, wrong
-    prediction (p = 0 with y = 1) costs 100 rather than infinity, and the
-    gradient's denominator is clamped at 1e-12. Prefer
-    :func:`binary_cross_entropy_with_logits`, which needs no clamping.
-
-    Examples
-    --------
-    True label 1, predicted 0.9, 0.6 and 0.01:
-
-    >>> import lossviz as lv
-    >>> print(lv.binary_cross_entropy([0.9, 0.6, 0.01], [1, 1, 1], reduction="none").round(3))
-    [0.105 0.511 4.605]
-    >>> print(lv.binary_cross_entropy([0.0], [1.0]))
-    100.0
-    """
-    fn = "binary_cross_entropy"
-    p, y = _bce_inputs(p, y_true, fn, reduction)
-    with np.errstate(divide="ignore"):
-        log_p = np.maximum(np.log(p), _LOG_CLAMP)
-        # log1p(-p) is exact for tiny p, where log(1 - p) would round 1 - p first.
-        log_1mp = np.maximum(np.log1p(-p), _LOG_CLAMP)
-    per = -(y * log_p + (1 - y) * log_1mp)
-    out = reduce(per, reduction, per.size)
-    ensure_finite_result(out, fn, [("p", p), ("y_true", y)])
-    return out
-
-
-def binary_cross_entropy_grad(p, y_true, *, reduction="mean"):
-    """Gradient of :func:`binary_cross_entropy` with respect to ``p``: (p - y) / (p (1 - p)).
-
-    The denominator is clamped at 1e-12 exactly as in PyTorch's backward pass.
-
-    Examples
-    --------
-    >>> import lossviz as lv
-    >>> print(lv.binary_cross_entropy_grad([0.5, 0.8], [1, 0], reduction="none"))
-    [-2.  5.]
-    """
-    fn = "binary_cross_entropy_grad"
-    p, y = _bce_inputs(p, y_true, fn, reduction)
-    g = (p - y) / np.maximum(p * (1 - p), _GRAD_EPS)
-    ensure_finite_result(g, fn, [("p", p), ("y_true", y)])
-    return scale_grad(g, reduction, g.size)
-
-
-# ---------------------------------------------------------------------------
-# Binary cross-entropy on logits
-# ---------------------------------------------------------------------------
-
-def _bce_logits_inputs(logits, y_true, fn, reduction):
-    z, y = float_pair(logits, y_true, fn, reduction, names=("logits", "y_true"))
-    # Checked up front: sigmoid(+-inf) is finite, so the result would hide an inf.
-    check_finite(z, "logits", fn)
-    check_finite(y, "y_true", fn)
-    check_unit_interval(y, "y_true", fn, _Y_HINT)
-    return z, y
-
-
-def binary_cross_entropy_with_logits(logits, y_true, *, reduction="mean"):
-    r"""Binary cross-entropy from logits, like ``F.binary_cross_entropy_with_logits``.
-
-    Parameters
-    ----------
-    logits : array_like
-        Raw scores z, with p = sigmoid(z), any shape.
-    y_true : array_like
-        Targets in [0, 1], the same shape as ``logits``.
-
-    Notes
-    -----
-    .. math:: L = \max(z, 0) - z y + \log\left(1 + e^{-|z|}\right), \qquad
-              \frac{\partial L}{\partial z} = \sigma(z) - y
-
-    This is the same loss as :func:`binary_cross_entropy` of ``sigmoid(z)``,
-    written so that it is exact and finite for any finite z: the naive
-    ``-log(sigmoid(z))`` gives ``inf`` once sigmoid(z) rounds to 0.
-
-    Examples
-    --------
-    >>> import lossviz as lv
-    >>> print(lv.binary_cross_entropy_with_logits([0.0, 1e4, -1e4], [1, 0, 1], reduction="none"))
-    [6.93147181e-01 1.00000000e+04 1.00000000e+04]
-    """
-    fn = "binary_cross_entropy_with_logits"
-    z, y = _bce_logits_inputs(logits, y_true, fn, reduction)
-    per, _ = _bce_logits_kernel(z, y, loss=True, grad=False)
-    out = reduce(per, reduction, z.size)
-    ensure_finite_result(out, fn, [("logits", z), ("y_true", y)])
-    return out
-
-
-_BLOCK = 8192  # elements per block: a few such buffers stay in the CPU's L2 cache
-
-
-def _bce_logits_kernel(z: np.ndarray, y: np.ndarray, *, loss: bool, grad: bool):
-    """Per-element losses and/or sigma(z) - y, computed block by block.
-
-    Both need e = exp(-|z|) in (0, 1], computed once per element. Working on blocks
-    that fit in the cache lets the handful of element-wise steps below run at cache
-    speed instead of streaming each one through main memory; every element gets
-    exactly the same operations as an unblocked version would apply.
-    """
-    zf, yf = z.reshape(-1), y.reshape(-1)
-    per = np.empty_like(zf) if loss else None
-    g = np.empty_like(zf) if grad else None
-    n = zf.size
-    e = np.empty(min(n, _BLOCK), dtype=zf.dtype)
-    tmp = np.empty_like(e)
-    mask = np.empty(e.shape, dtype=bool)
-    for i in range(0, n, _BLOCK):
-        j = min(i + _BLOCK, n)
-        zb, yb, eb, tb = zf[i:j], yf[i:j], e[: j - i], tmp[: j - i]
-        np.abs(zb, out=eb)
-        np.negative(eb, out=eb)
-        with np.errstate(under="ignore"):
-            np.exp(eb, out=eb)
-        if loss:
-            # max(z, 0) - z y first: for a confident, correct prediction it is exactly 0,
-            # so the tiny log1p term is not lost by adding it to a large number first.
-            pb = per[i:j]
-            np.maximum(zb, 0, out=pb)
-            np.multiply(zb, yb, out=tb)
-            pb -= tb
-            # log(1 + exp(-|z|)) with log1p: keeps the digits when exp(-|z|) is tiny.
-            np.log1p(eb, out=tb)
-            pb += tb
-        if grad:
-            # sigma(z) without overflow: 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0.
-            # The numerator max(e, [z >= 0]) is 1 or e (e <= 1): a branch on the sign
-            # without a select.
-            gb, mb = g[i:j], mask[: j - i]
-            np.greater_equal(zb, 0, out=mb)
-            np.maximum(eb, mb, out=gb)
-            eb += 1.0
-            gb /= eb
-            gb -= yb
-    shape = z.shape
-    return (per.reshape(shape) if loss else None), (g.reshape(shape) if grad else None)
-
-
-def binary_cross_entropy_with_logits_grad(logits, y_true, *, reduction="mean"):
-    """Gradient of :func:`binary_cross_entropy_with_logits` w.r.t. the logits: sigmoid(z) - y.
-
-    Examples
-    --------
-    >>> import lossviz as lv
-    >>> print(lv.binary_cross_entropy_with_logits_grad([0.0, 1e4], [1, 1], reduction="none"))
-    [-0.5  0. ]
-    """
-    fn = "binary_cross_entropy_with_logits_grad"
-    z, y = _bce_logits_inputs(logits, y_true, fn, reduction)
-    _, g = _bce_logits_kernel(z, y, loss=False, grad=True)
-    return scale_grad(g, reduction, g.size)
-
-
-def binary_cross_entropy_with_logits_and_grad(logits, y_true, *, reduction="mean"):
-    """Both :func:`binary_cross_entropy_with_logits` and its gradient, validating once.
-
-    Returns exactly ``(binary_cross_entropy_with_logits(...), ..._grad(...))``;
-    a training step needs both, and this checks the inputs once and computes
-    exp(-|z|) once.
-
-    Examples
-    --------
-    >>> import lossviz as lv
-    >>> loss, grad = lv.binary_cross_entropy_with_logits_and_grad([0.0], [1.0])
-    >>> print(f"{loss:.4f}", grad)
-    0.6931 [-0.5]
-    """
-    fn = "binary_cross_entropy_with_logits_and_grad"
-    z, y = _bce_logits_inputs(logits, y_true, fn, reduction)
-    per, g = _bce_logits_kernel(z, y, loss=True, grad=True)  # one exp(-|z|) for both
-    out = reduce(per, reduction, z.size)
-    ensure_finite_result(out, fn, [("logits", z), ("y_true", y)])
-    return out, scale_grad(g, reduction, g.size)
-
 
 # ---------------------------------------------------------------------------
 # Softmax cross-entropy
@@ -316,7 +114,86 @@ def _index_targets(z, y_true, fn):
     return z.reshape(-1, z.shape[-1]), t.reshape(-1)
 
 
-def cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
+def _class_weight(weight, n_classes, dtype, fn):
+    w = as_float_array(weight, "weight", fn)
+    if w.shape != (n_classes,):
+        raise ValueError(
+            f"{fn}: weight has shape {w.shape}, but it needs one weight per class: shape "
+            f"({n_classes},) for logits with {n_classes} classes, e.g. "
+            "weight = 1 / class_frequency, or np.ones(C) for no weighting."
+        )
+    w = w.astype(dtype, copy=False)
+    check_finite(w, "weight", fn)
+    check_non_negative(w, "weight", fn, "Class weights scale each class's loss; use 0 to "
+                       "leave a class out.")
+    return w
+
+
+def _weighted_targets(z, y_true, weight, ignore_index, fn):
+    """Flattened logits and labels, plus (weight, keep mask), or (None, None) on the plain path.
+
+    The plain path (no weight, no label equal to ignore_index) is the unweighted code
+    that cross-entropy always had.
+    """
+    ignore_index = check_integer(ignore_index, "ignore_index", fn)
+    n_classes = z.shape[-1]
+    t = class_labels(y_true, n_classes, z.shape[:-1], fn, ignore_index=ignore_index).reshape(-1)
+    z2 = z.reshape(-1, n_classes)
+    w = None if weight is None else _class_weight(weight, n_classes, z.dtype, fn)
+    ignored = t == ignore_index
+    if w is None and not ignored.any():
+        return z2, t, None, None
+    return z2, t, w, ~ignored
+
+
+def _ce_weighted_forward(z2, t, eps, w, keep, fn, reduction, ignore_index):
+    """Per-example weighted losses (0 where ignored), exp(z - max), row sums, w_y, divisor."""
+    n, n_classes = z2.shape
+    m, e = _shifted_exp(z2)
+    s = e.sum(axis=1, keepdims=True)
+    log_s = np.log(s[:, 0])
+    _warn_if_probabilities(z2, m, fn)
+    rows, tt = np.arange(n), np.where(keep, t, 0)
+    wy = (np.ones(n, dtype=z2.dtype) if w is None else w[tt]) * keep
+    per = (log_s - (z2[rows, tt] - m[:, 0])) * wy
+    if eps:
+        # PyTorch's smoothing term: (eps / C) * sum_c w_c (-log p_c), each class weighted
+        # by its own weight (not by the target's), 0 for ignored targets.
+        per *= 1 - eps
+        neg_logp = log_s[:, None] - (z2 - m)
+        smooth = neg_logp.sum(axis=1) if w is None else neg_logp @ w
+        per += (eps / n_classes) * smooth * keep
+    divisor = float(np.add.reduce(wy, dtype=np.float64))
+    if reduction == "mean" and not divisor > 0:
+        if not keep.any():
+            why = f"every target equals ignore_index ({ignore_index})"
+        else:
+            why = "the class weights of the targets that are not ignored sum to 0"
+        raise ValueError(
+            f"{fn}: {why}, so reduction='mean' would divide 0 by 0 (PyTorch returns nan "
+            "here). Check the labels and weights, or use reduction='sum', which gives 0."
+        )
+    return per, e, s, wy, divisor
+
+
+def _ce_weighted_grad(e, s, t, eps, w, keep, wy, reduction, divisor):
+    """d loss / d z = a p - (1 - eps) w_y onehot(y) - (eps / C) w, a = (1 - eps) w_y + eps W / C."""
+    n, n_classes = e.shape
+    e *= 1.0 / s  # softmax
+    rows, tt = np.arange(n), np.where(keep, t, 0)
+    a = (1 - eps) * wy
+    if eps:
+        total_w = n_classes if w is None else w.sum()
+        a = a + (eps * total_w / n_classes) * keep
+    e *= a[:, None]
+    e[rows, tt] -= (1 - eps) * wy
+    if eps:
+        e -= (eps / n_classes) * (1.0 if w is None else w) * keep[:, None]
+    return scale_grad(e, reduction, divisor)
+
+
+def cross_entropy(logits, y_true, *, weight=None, ignore_index=-100, label_smoothing=0.0,
+                  reduction="mean"):
     r"""Softmax cross-entropy with class-index targets, like ``F.cross_entropy``.
 
     Parameters
@@ -326,15 +203,30 @@ def cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
         Not probabilities: the softmax happens inside.
     y_true : array_like of int
         Class indices 0..C-1, shape (N,), or a single integer for (C,) logits.
+        Labels equal to ``ignore_index`` are skipped.
+    weight : array_like, optional, keyword-only
+        One non-negative weight per class, shape (C,), as in PyTorch: example i's
+        loss is multiplied by ``weight[y_i]``, and "mean" divides by the sum of
+        ``weight[y_i]`` over the examples that are not ignored (a weighted
+        average), not by N.
+    ignore_index : int, keyword-only
+        Targets equal to it contribute 0 to the loss and the gradient and are not
+        counted by "mean" (default -100, as in PyTorch).
     label_smoothing : float in [0, 1], keyword-only
         Mixes the one-hot target with the uniform distribution, as in PyTorch.
     reduction : {"mean", "sum", "none"}, keyword-only
-        "mean" averages over the N examples.
+        "mean" averages over the N examples (see ``weight`` and ``ignore_index``).
 
     Returns
     -------
     float or ndarray
-        The reduced loss, or one loss per example for ``"none"``.
+        The reduced loss, or one loss per example for ``"none"`` (0 where ignored).
+
+    Raises
+    ------
+    ValueError
+        For ``reduction="mean"`` when every target is ``ignore_index`` or the
+        counted targets' weights sum to 0: the mean is 0/0 (PyTorch returns nan).
 
     Notes
     -----
@@ -344,6 +236,13 @@ def cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
     .. math:: L = -\sum_c t_c \log p_c
               = \mathrm{logsumexp}(z) - z_y \;(\varepsilon = 0), \qquad
               \frac{\partial L}{\partial z} = p - t
+
+    With class weights :math:`w`, exactly as PyTorch computes it, the label
+    smoothing term weights each class by its own weight:
+
+    .. math:: L_i = (1-\varepsilon)\, w_{y_i} (-\log p_{y_i})
+              + \frac{\varepsilon}{C} \sum_c w_c (-\log p_c), \qquad
+              L_{\text{mean}} = \frac{\sum_i L_i}{\sum_{i \text{ not ignored}} w_{y_i}}
 
     A warning is issued when the logits already look like probabilities
     (every row in [0, 1] summing to 1): softmax must not be applied first.
@@ -356,12 +255,23 @@ def cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
     0.2413
     >>> print(f"{lv.cross_entropy(np.log([0.70, 0.20, 0.10]), 0):.3f}")
     0.357
+
+    Class 1 weighted 3 times: (1 * 0.2413 + 3 * 1.7413) / (1 + 3); the ignored row counts 0.
+
+    >>> z = [[2.0, 0.5, -1.0], [2.0, 0.5, -1.0], [0.0, 0.0, 0.0]]
+    >>> print(f"{lv.cross_entropy(z, [0, 1, -100], weight=[1.0, 3.0, 1.0]):.4f}")
+    1.3663
     """
     fn = "cross_entropy"
     z, eps = _logits(logits, fn, reduction, label_smoothing)
-    z2, t = _index_targets(z, y_true, fn)
-    per, _, _ = _ce_forward(z2, t, eps, fn)
-    out = reduce(per.reshape(z.shape[:-1]), reduction, z2.shape[0])
+    z2, t, w, keep = _weighted_targets(z, y_true, weight, ignore_index, fn)
+    if keep is None:
+        per, _, _ = _ce_forward(z2, t, eps, fn)
+        divisor = z2.shape[0]
+    else:
+        per, _, _, _, divisor = _ce_weighted_forward(z2, t, eps, w, keep, fn, reduction,
+                                                     ignore_index)
+    out = reduce(per.reshape(z.shape[:-1]), reduction, divisor)
     ensure_finite_result(out, fn, [("logits", z)])
     return out
 
@@ -393,10 +303,15 @@ def _ce_grad_from_exp(e: np.ndarray, s: np.ndarray, t: np.ndarray, eps: float, r
     return scale_grad(e, reduction, e.shape[0])
 
 
-def cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
+def cross_entropy_grad(logits, y_true, *, weight=None, ignore_index=-100, label_smoothing=0.0,
+                       reduction="mean"):
     """Gradient of :func:`cross_entropy` w.r.t. the logits: softmax(z) - target distribution.
 
-    Each row sums to 0. For ``reduction="mean"`` it is divided by N.
+    Each row sums to 0. For ``reduction="mean"`` it is divided by N. With class
+    weights w, row i is ``a_i softmax(z_i) - (1 - eps) w_{y_i} onehot(y_i) - (eps / C) w``
+    with ``a_i = (1 - eps) w_{y_i} + eps sum(w) / C``, and "mean" divides by the
+    summed weights of the targets that are not ignored; ignored rows are 0. The
+    options and errors are those of :func:`cross_entropy`.
 
     Examples
     --------
@@ -406,12 +321,19 @@ def cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="mean")
     """
     fn = "cross_entropy_grad"
     z, eps = _logits(logits, fn, reduction, label_smoothing)
-    z2, t = _index_targets(z, y_true, fn)
-    _, e = _shifted_exp(z2)
-    return _ce_grad_from_exp(e, e.sum(axis=1, keepdims=True), t, eps, reduction).reshape(z.shape)
+    z2, t, w, keep = _weighted_targets(z, y_true, weight, ignore_index, fn)
+    if keep is None:
+        _, e = _shifted_exp(z2)
+        g = _ce_grad_from_exp(e, e.sum(axis=1, keepdims=True), t, eps, reduction)
+    else:
+        _, e, s, wy, divisor = _ce_weighted_forward(z2, t, eps, w, keep, fn, reduction,
+                                                    ignore_index)
+        g = _ce_weighted_grad(e, s, t, eps, w, keep, wy, reduction, divisor)
+    return g.reshape(z.shape)
 
 
-def cross_entropy_and_grad(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
+def cross_entropy_and_grad(logits, y_true, *, weight=None, ignore_index=-100,
+                           label_smoothing=0.0, reduction="mean"):
     """Both :func:`cross_entropy` and :func:`cross_entropy_grad`, sharing one softmax.
 
     Returns exactly ``(cross_entropy(...), cross_entropy_grad(...))`` but
@@ -427,11 +349,17 @@ def cross_entropy_and_grad(logits, y_true, *, label_smoothing=0.0, reduction="me
     """
     fn = "cross_entropy_and_grad"
     z, eps = _logits(logits, fn, reduction, label_smoothing)
-    z2, t = _index_targets(z, y_true, fn)
-    per, e, s = _ce_forward(z2, t, eps, fn)
-    out = reduce(per.reshape(z.shape[:-1]), reduction, z2.shape[0])
+    z2, t, w, keep = _weighted_targets(z, y_true, weight, ignore_index, fn)
+    if keep is None:
+        per, e, s = _ce_forward(z2, t, eps, fn)
+        out = reduce(per.reshape(z.shape[:-1]), reduction, z2.shape[0])
+        ensure_finite_result(out, fn, [("logits", z)])
+        return out, _ce_grad_from_exp(e, s, t, eps, reduction).reshape(z.shape)
+    per, e, s, wy, divisor = _ce_weighted_forward(z2, t, eps, w, keep, fn, reduction,
+                                                  ignore_index)
+    out = reduce(per.reshape(z.shape[:-1]), reduction, divisor)
     ensure_finite_result(out, fn, [("logits", z)])
-    return out, _ce_grad_from_exp(e, s, t, eps, reduction).reshape(z.shape)
+    return out, _ce_weighted_grad(e, s, t, eps, w, keep, wy, reduction, divisor).reshape(z.shape)
 
 
 def _soft_targets(z, y_true, fn):
