@@ -287,7 +287,7 @@ def fit_linear(X, y, *, loss="mse", delta=1.0, lr=0.1, steps=100, w0=None, b0=0.
 # ---------------------------------------------------------------------------
 
 def fit_logistic(X, y, *, loss="cross_entropy", lr=0.5, steps=200, w0=None, b0=0.0,
-                 progress=False):
+                 weight=None, pos_weight=None, progress=False):
     r"""Fit ``p = sigmoid(X @ w + b)`` to 0/1 labels with cross-entropy or with MSE.
 
     Parameters
@@ -305,6 +305,10 @@ def fit_logistic(X, y, *, loss="cross_entropy", lr=0.5, steps=200, w0=None, b0=0
     w0 : float or array_like of shape (d,), optional
         Starting weight(s); zeros by default. See :data:`CONFIDENTLY_WRONG`.
     b0 : float, default 0.0
+    weight, pos_weight : optional
+        Cross-entropy only, passed to :func:`lossviz.binary_cross_entropy_with_logits` (as in
+        PyTorch): ``weight`` (n,) multiplies each example's loss; ``pos_weight`` multiplies the
+        loss of the positives, e.g. ``n_negative / n_positive`` for a rare positive class.
     progress : bool, default False
 
     Returns
@@ -347,12 +351,15 @@ def fit_logistic(X, y, *, loss="cross_entropy", lr=0.5, steps=200, w0=None, b0=0
         raise ValueError(f"{fn}: y must hold labels 0 or 1")
     w = _start(w0, _weight_shape(X), "w0", fn)
     b = _start(b0, (), "b0", fn)
+    weights = {k: v for k, v in (("weight", weight), ("pos_weight", pos_weight)) if v is not None}
+    if weights and loss != "cross_entropy":
+        raise ValueError(f"{fn}: weight and pos_weight apply to loss='cross_entropy' only")
 
     def loss_and_grads(params):
         z = _linear(X, *params)                       # forward: logits
-        if loss == "cross_entropy":
-            value = binary_cross_entropy_with_logits(z, y)
-            g = binary_cross_entropy_with_logits_grad(z, y)       # (p - y) / n
+        if loss == "cross_entropy":                   # (the weights are validated there)
+            value = binary_cross_entropy_with_logits(z, y, **weights)
+            g = binary_cross_entropy_with_logits_grad(z, y, **weights)  # (p - y) / n unweighted
         else:
             p = sigmoid(z)
             value = mse(p, y)
