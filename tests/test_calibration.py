@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from lossviz import calibration as cal
-from lossviz import data
+from lossviz import data, training
 
 # ---------------------------------------------------------------------------
 # reliability_bins
@@ -216,3 +216,58 @@ def test_imbalanced_two_class_rounds_the_count():
 def test_imbalanced_two_class_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         data.imbalanced_two_class(**kwargs)
+
+
+# ---------------------------------------------------------------------------
+# training.fit_logistic(weight=..., pos_weight=...) (notebook 10)
+# ---------------------------------------------------------------------------
+
+
+def _imbalanced():
+    return data.imbalanced_two_class(400, positive_rate=0.1, separation=2.5, seed=3)
+
+
+def test_fit_logistic_pos_weight_equals_a_weight_on_the_positives():
+    # for 0/1 labels, pos_weight c multiplies exactly the positives' terms, like weight = c there
+    X, y = _imbalanced()
+    w1, b1, h1 = training.fit_logistic(X, y, pos_weight=9.0, lr=0.1, steps=50)
+    w2, b2, h2 = training.fit_logistic(X, y, weight=np.where(y == 1, 9.0, 1.0), lr=0.1, steps=50)
+    np.testing.assert_allclose(w1, w2, rtol=1e-12)
+    np.testing.assert_allclose(h1.loss, h2.loss, rtol=1e-12)
+
+
+def test_fit_logistic_weighted_gradient_matches_finite_differences():
+    # mean of c*y*softplus(-z) + (1 - y)*softplus(z), written out; gradient at
+    # (w, b) = ((0.3, -0.2), 0.1)
+    X, y = _imbalanced()
+    c = 9.0
+
+    def loss(params):
+        z = X @ params[:2] + params[2]
+        return np.mean(c * y * np.logaddexp(0, -z) + (1 - y) * np.logaddexp(0, z))
+
+    start = np.array([0.3, -0.2, 0.1])
+    _, _, h = training.fit_logistic(X, y, pos_weight=c, w0=start[:2], b0=start[2], steps=0)
+    assert h.loss[0] == pytest.approx(loss(start), rel=1e-12)
+    fd = np.array([(loss(start + e) - loss(start - e)) / 2e-6 for e in np.eye(3) * 1e-6])
+    assert h.grad_norm[0] == pytest.approx(np.linalg.norm(fd), rel=1e-6)
+
+
+def test_fit_logistic_pos_weight_shifts_the_intercept_by_log_pos_weight():
+    # weighting the positives by c multiplies the odds the loss is best at by c: the fitted
+    # logit moves up by about ln c (exactly for an infinite sample of a logistic model)
+    X, y = data.imbalanced_two_class(2000, positive_rate=0.05, separation=2.5, seed=0)
+    _, b_plain, _ = training.fit_logistic(X, y, lr=0.5, steps=1000)
+    _, b_w, _ = training.fit_logistic(X, y, pos_weight=19.0, lr=0.1, steps=1000)
+    assert float(b_w - b_plain) == pytest.approx(np.log(19.0), abs=0.15)
+
+
+def test_fit_logistic_weights_bad_input():
+    X, y = _imbalanced()
+    with pytest.raises(ValueError, match="fit_logistic: weight and pos_weight apply to "
+                                         "loss='cross_entropy' only"):
+        training.fit_logistic(X, y, loss="mse", pos_weight=2.0)
+    with pytest.raises(ValueError, match="pos_weight"):
+        training.fit_logistic(X, y, pos_weight=-1.0, steps=1)
+    with pytest.raises(ValueError, match="weight"):
+        training.fit_logistic(X, y, weight=np.ones(3), steps=1)

@@ -16,6 +16,8 @@ Factories, each returning an :class:`Explorer` (the contract is in
 - :func:`gaussian_explorer` (notebook 06): one target under a Gaussian model; the negative
   log-likelihood is MSE / (2σ²) plus the constant ½ log(2πσ²), with the same minimiser for every
   σ (module ``probabilistic``).
+- :func:`focal_explorer` (notebook 10): the focal loss of a positive example and its gradient
+  against binary cross-entropy, as γ and α move (module ``calibration``).
 - :func:`outlier_explorer` (notebook 05): the MSE, MAE and Huber lines through house prices with
   outliers, and :func:`line_fits` (module ``outliers``).
 
@@ -39,6 +41,7 @@ from lossviz.explorers._base import (  # noqa: F401  (private names: the tests u
     _log_grid_origin,
     _use_ipympl,
 )
+from lossviz.explorers.calibration import FocalExplorer, focal_explorer  # noqa: F401
 from lossviz.explorers.classification import (  # noqa: F401  (the classes, as before)
     ConfidentWrongExplorer,
     SoftmaxExplorer,
@@ -67,4 +70,5 @@ __all__ = [
     "line_fits",
     "outlier_explorer",
     "landscape_explorer",
+    "focal_explorer",
 ]
