@@ -18,6 +18,7 @@ from PIL import Image
 import lossviz as lv
 from lossviz import explorers as E
 from lossviz import plotting as lp
+from lossviz import rendering
 
 FACTORIES = {
     "mse": E.mse_explorer,
@@ -200,7 +201,7 @@ def test_ipympl_backend_embeds_its_canvas(monkeypatch):
     try:
         ipympl_nbagg = pytest.importorskip(
             "ipympl.backend_nbagg", reason="ipympl is optional: only %matplotlib widget uses it")
-        monkeypatch.setattr(E._base, "_use_ipympl", lambda: True)  # Explorer reads it there
+        monkeypatch.setattr(rendering, "use_ipympl", lambda: True)  # Explorer asks it there
         ex = E.softmax_explorer()
         assert ex.image is None
         assert isinstance(ex.figure.canvas, ipympl_nbagg.Canvas)

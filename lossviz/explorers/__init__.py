@@ -39,7 +39,6 @@ from lossviz.explorers._base import (  # noqa: F401  (private names: the tests u
     Explorer,
     _control_range,
     _log_grid_origin,
-    _use_ipympl,
 )
 from lossviz.explorers.calibration import FocalExplorer, focal_explorer  # noqa: F401
 from lossviz.explorers.classification import (  # noqa: F401  (the classes, as before)
@@ -58,6 +57,7 @@ from lossviz.explorers.landscapes import (  # noqa: F401
 from lossviz.explorers.outliers import OutlierExplorer, line_fits, outlier_explorer  # noqa: F401
 from lossviz.explorers.probabilistic import GaussianExplorer, gaussian_explorer  # noqa: F401
 from lossviz.explorers.regression import MSEExplorer, house_price_explorer, mse_explorer  # noqa: F401
+from lossviz.rendering import use_ipympl as _use_ipympl  # noqa: F401  (moved; tests use it)
 
 __all__ = [
     "Explorer",

@@ -32,7 +32,7 @@ In a notebook, show the live explorer and, beside it, a snapshot that reads with
 
 Rendering: by default the figure is drawn with Agg and sent as one PNG to an
 ``ipywidgets.Image`` (any front end with ipywidgets; strict-nbval friendly). Only the artists
-that move are redrawn (see :class:`lossviz.plotting.BlitRenderer`). Under ``%matplotlib widget``
+that move are redrawn (see :class:`lossviz.rendering.BlitRenderer`). Under ``%matplotlib widget``
 the ipympl canvas is embedded instead. Nothing is registered with pyplot, so nothing is shown
 twice and ``plt.gcf()`` never returns an explorer's figure.
 
@@ -44,28 +44,15 @@ from __future__ import annotations
 import contextlib
 import html
 import math
-import warnings
 
 import ipywidgets as widgets
-import matplotlib as mpl
 
-from lossviz import _a11y
+from lossviz import _a11y, rendering
 from lossviz import plotting as lp
 
 __all__ = ["Explorer"]
 
 MINUS = "\u2212"
-
-
-def _use_ipympl():
-    """True when the active matplotlib backend is ipympl (``%matplotlib widget``)."""
-    # dict.__getitem__ reads the setting without resolving an "auto" backend (which would
-    # import pyplot and pick a GUI backend as a side effect).
-    backend = dict.__getitem__(mpl.rcParams, "backend")
-    if not isinstance(backend, str):
-        return False
-    backend = backend.lower()
-    return "ipympl" in backend or backend == "widget"
 
 
 def _f(x):
@@ -77,25 +64,6 @@ def _num(x, digits=3):
     """Format a number for people: real minus sign, fixed digits."""
     s = f"{float(x):.{digits}f}"
     return s.replace("-", MINUS)
-
-
-class _IpymplView:
-    """Embeds the ipympl canvas; a redraw is ``draw_idle`` (ipympl sends the picture)."""
-
-    def __init__(self, fig):
-        from ipympl.backend_nbagg import Canvas, FigureManager
-
-        self.canvas = Canvas(fig)
-        with warnings.catch_warnings():
-            # ipympl's toolbar passes traitlets an argument it deprecates; not ours to fix
-            warnings.filterwarnings("ignore", "Passing unrecognized arguments",
-                                    DeprecationWarning)
-            self.manager = FigureManager(self.canvas, 0)  # never registered with pyplot's Gcf
-        self.canvas.header_visible = False
-        self.canvas.resizable = False
-
-    def render(self, key=None):
-        self.canvas.draw_idle()
 
 
 class Explorer:
@@ -133,14 +101,14 @@ class Explorer:
         with lp.style():
             self._artists = self._draw(self.figure, state)
         lp.persist_tick_style(self.figure)
-        lp.freeze_layout(self.figure)
+        rendering.freeze_layout(self.figure)
 
-        if _use_ipympl():
-            self._view = _IpymplView(self.figure)
+        if rendering.use_ipympl():
+            self._view = rendering.IpymplView(self.figure)
             self.image = None
             picture = self._view.canvas
         else:
-            self._view = lp.BlitRenderer(self.figure, self._moving(self._artists))
+            self._view = rendering.BlitRenderer(self.figure, self._moving(self._artists))
             self.image = widgets.Image(
                 format="png",
                 layout=widgets.Layout(width=f"{self.width_px}px", max_width="100%",
@@ -215,7 +183,7 @@ class Explorer:
             # extra full draw, on a dropdown change only)
             self._relayout = False
             self.figure.set_layout_engine("constrained")
-            lp.freeze_layout(self.figure)
+            rendering.freeze_layout(self.figure)
         png = self._view.render(key=self._static_key(state))
         if self.image is not None:
             self.image.value = png
