@@ -5,6 +5,63 @@ only: exporting MPLBACKEND instead would leak into the notebook kernels that nbv
 inline figures would vanish from the compared outputs.
 """
 
+import io
+
+import ipywidgets as widgets
 import matplotlib
+import numpy as np
+import pytest
+from PIL import Image
 
 matplotlib.use("Agg")
+
+# ---------------------------------------------------------------------------------------------
+# Shared by the explorer tests (test_explorers_nb05.py, test_explorers_nb06.py): ask for them by
+# name, e.g. ``def test_x(png, pixels): pixels(png(ex))``.
+# ---------------------------------------------------------------------------------------------
+
+
+def _png(ex):
+    return bytes(ex.image.value)
+
+
+def _pixels(blob):
+    with Image.open(io.BytesIO(blob)) as im:
+        return np.asarray(im.convert("RGBA"))
+
+
+def _sweep(control, n=9):
+    """n evenly spaced values of a slider (log-spaced for a log slider), both ends included;
+    every value of an integer slider."""
+    if isinstance(control, widgets.FloatLogSlider):
+        return list(control.base ** np.linspace(control.min, control.max, n))
+    if isinstance(control, widgets.IntSlider):
+        return list(range(control.min, control.max + 1))
+    return list(np.linspace(control.min, control.max, n))
+
+
+@pytest.fixture(scope="session")
+def png():
+    """``png(ex)``: the PNG bytes an explorer shows now."""
+    return _png
+
+
+@pytest.fixture(scope="session")
+def pixels():
+    """``pixels(png_bytes)``: the decoded (h, w, 4) uint8 RGBA array."""
+    return _pixels
+
+
+@pytest.fixture(scope="session")
+def sweep():
+    """``sweep(control, n=9)``: values spanning a slider's whole range (see ``_sweep``)."""
+    return _sweep
+
+
+@pytest.fixture(scope="session")
+def houses():
+    """Notebook 05's fifty houses (seed 0): sizes in m², prices in k$."""
+    from lossviz import data
+
+    size, price = data.house_prices(50, seed=0)
+    return size, price / 1000

@@ -3,44 +3,18 @@
 Slopes are in k$ per m² and prices in k$, as in the notebook.
 """
 
-import io
 import math
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from PIL import Image
 
 import lossviz as lv
 from lossviz import data, training
 from lossviz import explorers as E
 
 LOSSES = ("mse", "mae", "huber")
-
-
-def png(ex):
-    return bytes(ex.image.value)
-
-
-def pixels(blob):
-    with Image.open(io.BytesIO(blob)) as im:
-        return np.asarray(im.convert("RGBA"))
-
-
-def sweep_values(control, n=9):
-    """n evenly spaced values of a slider (log-spaced for a log slider), both ends included."""
-    if isinstance(control, E.widgets.FloatLogSlider):
-        return list(control.base ** np.linspace(control.min, control.max, n))
-    if isinstance(control, E.widgets.IntSlider):
-        return list(range(control.min, control.max + 1))
-    return list(np.linspace(control.min, control.max, n))
-
-
-@pytest.fixture(scope="module")
-def houses():
-    size, price = data.house_prices(50, seed=0)
-    return size, price / 1000
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +115,7 @@ def test_line_fits_refuses_bad_input():
 # ---------------------------------------------------------------------------------------------
 
 
-def test_contract(ex):
+def test_contract(ex, png, pixels):
     assert isinstance(ex.widget, E.widgets.VBox)
     assert ex.image in ex.widget.children
     bundle = ex._repr_mimebundle_()
@@ -252,7 +226,7 @@ def test_price_axis_always_shows_every_house(ex):
         assert prices.max() < top <= max(3 * prices.max(), 1200.0)
 
 
-def test_every_move_changes_the_picture_and_the_alt_text(ex):
+def test_every_move_changes_the_picture_and_the_alt_text(ex, png):
     for name, value in (("outlier_size", 400.0), ("n_outliers", 1), ("delta", 7.0)):
         before_png, before_alt = png(ex), ex.alt_text
         ex.controls[name].value = value
@@ -260,7 +234,7 @@ def test_every_move_changes_the_picture_and_the_alt_text(ex):
         assert ex.alt_text != before_alt, name
 
 
-def test_fast_redraw_matches_a_full_redraw(ex):
+def test_fast_redraw_matches_a_full_redraw(ex, png, pixels):
     ex.controls["outlier_size"].value = 1500.0
     fast = pixels(png(ex))
     ex.figure.canvas.draw()
@@ -268,7 +242,7 @@ def test_fast_redraw_matches_a_full_redraw(ex):
     assert np.mean(np.any(fast != full, axis=2)) < 0.005
 
 
-def test_sweep_every_control_over_its_whole_range(ex):
+def test_sweep_every_control_over_its_whole_range(ex, sweep):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for name in ("outlier_size", "n_outliers", "delta"):
@@ -276,7 +250,7 @@ def test_sweep_every_control_over_its_whole_range(ex):
                 if name in other:
                     continue
                 ex.set(**other)
-                for v in sweep_values(ex.controls[name]):
+                for v in sweep(ex.controls[name]):
                     ex.controls[name].value = v
                     assert all(math.isfinite(x) for x in ex.readout.values()), (name, v)
                 ex.set(**ex.defaults)
@@ -307,7 +281,7 @@ def land():
     return E.landscape_explorer()
 
 
-def test_landscape_contract_and_start(land):
+def test_landscape_contract_and_start(land, png, pixels):
     land.set(**land.defaults)
     assert list(land.controls) == ["w", "b", "lr"]
     assert all(c.description for c in land.controls.values())

@@ -4,33 +4,18 @@ The Gaussian view of MSE: for one target y, a prediction ŷ and a noise level σ
 NLL = (y − ŷ)² / (2σ²) + ½ log(2πσ²). The numbers are checked with the arithmetic beside them.
 """
 
-import io
 import math
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from PIL import Image
 
 from lossviz import explorers as E
 from lossviz.explorers import gaussian_explorer
 
 
-def png(ex):
-    return bytes(ex.image.value)
-
-
-def pixels(data):
-    with Image.open(io.BytesIO(data)) as im:
-        return np.asarray(im.convert("RGBA"))
-
-
-def sweep(control, n=21):
-    return list(np.linspace(control.min, control.max, n))
-
-
-def test_contract():
+def test_contract(png, pixels):
     ex = gaussian_explorer()
     assert isinstance(ex, E.Explorer)
     assert isinstance(ex.widget, E.widgets.VBox)
@@ -72,7 +57,7 @@ def test_doubling_sigma():
     assert r["mse"] == pytest.approx(1.0)  # σ does not change the squared error
 
 
-def test_nll_minus_scaled_mse_is_the_constant_everywhere():
+def test_nll_minus_scaled_mse_is_the_constant_everywhere(sweep):
     ex = gaussian_explorer()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -121,7 +106,7 @@ def test_markers_follow_the_prediction():
     assert r["likelihood"] == pytest.approx(math.exp(-4.5) / math.sqrt(2 * math.pi * 0.25))
 
 
-def test_every_move_changes_the_picture_and_the_alt_text():
+def test_every_move_changes_the_picture_and_the_alt_text(png):
     ex = gaussian_explorer()
     for name, values in (("y_pred", [2.0, 5.5, 3.0]), ("sigma", [0.5, 2.5, 1.0])):
         for v in values:
@@ -131,7 +116,7 @@ def test_every_move_changes_the_picture_and_the_alt_text():
             assert ex.alt_text != before_alt, (name, v)
 
 
-def test_fast_redraw_matches_a_full_redraw():
+def test_fast_redraw_matches_a_full_redraw(png, pixels):
     ex = gaussian_explorer()
     ex.set(y_pred=2.2, sigma=0.7)
     fast = pixels(png(ex))
