@@ -140,6 +140,12 @@ RIGHT = {
     # ln(e + 9) - 1 = 2.46115 - 1 = 1.46115
     "08.2": [1.4612, np.log(np.e + 9) - 1],
     "08.3": ["ABCC", "a b c c", ["A", "B", "C", "C"], "A, B, C, C"],
+    # notebook 09 (more cases in tests/test_exercises_nb09.py)
+    # K = 4, eps = 0.2: -(0.85 ln 0.85 + 3 * 0.05 ln 0.05) = 0.13814 + 0.44936 = 0.58750
+    "09.1": [0.5875, 0.58750],
+    # KL(t||p) = H(t, p) - H(t) = 0.90109 - 0.80182 = 0.09927
+    "09.2": [0.09927, 0.0993],
+    "09.3": ["B", "(b)"],
     # notebook 10 (more cases in tests/test_exercises_nb10.py)
     # (40 * 0.10 + 50 * 0.05 + 10 * 0.05) / 100 = 0.07
     "10.1": [0.07, 7 / 100],
@@ -384,6 +390,10 @@ WRONG = {
         ("ABBC", ["task 3", "mutually exclusive"]),
         ("BAAA", ["4 of 4", "task 1", "task 4"]),
     ],
+    "09.1": [(0.0, ["one-hot"]), (np.log(4), ["uniform"]), (0.5875 / np.log(2), ["bits"])],
+    "09.2": [(0.9011, ["whole cross-entropy"]), (0.116623, ["KL(p||t)"]),
+             (0.8018, ["cannot change"])],
+    "09.3": [("A", ["log-probabilities"]), ("C", ["KL(p||t)"]), ("D", ["N * C"])],
     "10.1": [(0.2 / 3, ["plain mean"]), (0.1, ["largest gap"]), (7.0, ["divide"]),
              (-0.07, ["never negative"])],
     "10.2": [(25, ["1000 / 40"]), (0.04, ["fraction of spam"]), (40 / 960, ["inverse"])],
@@ -426,6 +436,9 @@ SOLUTION = {
     "08.1": ["0.7017", "0.2413"],
     "08.2": [f"{np.log(np.e + 9) - 1:.4f}", f"{np.e / (np.e + 9):.4f}"],
     "08.3": ['"ABCC"'],
+    "09.1": ["= 0.5875 nats"],
+    "09.2": ["0.9011 - 0.8018 = 0.0993"],
+    "09.3": ["Answer B"],
     "10.1": ["= 0.07"],
     "10.2": ["960 / 40 = 24"],
     "10.3": ["Answer D"],
@@ -461,7 +474,7 @@ def test_every_notebook_has_two_to_four_exercises():
     per_nb = {}
     for i in ex.EXERCISES:
         per_nb.setdefault(i[:2], []).append(i)
-    assert sorted(per_nb) == ["01", "02", "03", "04", "05", "06", "07", "08", "10"]
+    assert sorted(per_nb) == ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]
     assert all(2 <= len(v) <= 4 for v in per_nb.values()), per_nb
     # ids are numbered 1, 2, ... within each notebook
     for nb, ids in per_nb.items():

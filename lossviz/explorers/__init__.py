@@ -16,6 +16,9 @@ Factories, each returning an :class:`Explorer` (the contract is in
 - :func:`gaussian_explorer` (notebook 06): one target under a Gaussian model; the negative
   log-likelihood is MSE / (2σ²) plus the constant ½ log(2πσ²), with the same minimiser for every
   σ (module ``probabilistic``).
+- :func:`information_explorer` (notebook 09): drag the predicted cat/dog/bird distribution and
+  see cross-entropy split into the entropy of the target H(t) and KL(t‖p), for a one-hot,
+  label-smoothed or soft target (module ``information``).
 - :func:`focal_explorer` (notebook 10): the focal loss of a positive example and its gradient
   against binary cross-entropy, as γ and α move (module ``calibration``).
 - :func:`outlier_explorer` (notebook 05): the MSE, MAE and Huber lines through house prices with
@@ -47,6 +50,7 @@ from lossviz.explorers.classification import (  # noqa: F401  (the classes, as b
     confident_wrong_explorer,
     softmax_explorer,
 )
+from lossviz.explorers.information import InformationExplorer, information_explorer  # noqa: F401
 from lossviz.explorers.landscapes import (  # noqa: F401
     LandscapeExplorer,
     LossCurveExplorer,
@@ -70,5 +74,6 @@ __all__ = [
     "line_fits",
     "outlier_explorer",
     "landscape_explorer",
+    "information_explorer",
     "focal_explorer",
 ]
