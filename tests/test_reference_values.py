@@ -344,3 +344,143 @@ def test_classification_gradient_zero_at_minimum():
     target = np.array([[1 - eps + eps / C, eps / C, eps / C]])
     np.testing.assert_allclose(lv.cross_entropy_grad(np.log(target), [0], label_smoothing=eps),
                                [[0, 0, 0]], atol=1e-15)
+
+
+# --------------------------------------------------------------------------------------------
+# Losses of notebooks 09-11 (information view, trustworthy probabilities, uncertainty)
+# --------------------------------------------------------------------------------------------
+
+
+def test_entropy_of_the_cat_dog_bird_prediction_and_of_uniform_rows():
+    # -(0.7 ln 0.7 + 0.2 ln 0.2 + 0.1 ln 0.1) = 0.249672 + 0.321888 + 0.230259 = 0.801819 nats
+    h = -(0.7 * math.log(0.7) + 0.2 * math.log(0.2) + 0.1 * math.log(0.1))
+    assert lv.entropy([0.7, 0.2, 0.1]) == approx(h)
+    assert f"{h:.6f}" == "0.801819"
+    # uniform over C classes: ln C (the maximum); one certain class: 0
+    np.testing.assert_allclose(lv.entropy([[0.25] * 4, [1.0, 0.0, 0.0, 0.0]]),
+                               [math.log(4), 0.0], rtol=REL)
+    # a fair coin is 1 bit: ln 2 nats / ln 2
+    assert lv.entropy([0.5, 0.5]) / math.log(2) == approx(1.0)
+
+
+def test_kl_div_cat_dog_bird():
+    q = [0.7, 0.2, 0.1]
+    # one-hot target "cat": KL = 1 ln(1 / 0.7) = 0.356675 = the cross-entropy (H(onehot) = 0)
+    assert lv.kl_div(np.log([q]), [[1.0, 0.0, 0.0]], reduction="batchmean") == approx(
+        -math.log(0.7))
+    # soft target (0.8, 0.1, 0.1): 0.8 ln(0.8/0.7) + 0.1 ln(0.1/0.2) + 0.1 ln(0.1/0.1)
+    #   = 0.8 * 0.133531 - 0.1 * 0.693147 + 0 = 0.106825 - 0.069315 = 0.037510
+    kl = 0.8 * math.log(0.8 / 0.7) + 0.1 * math.log(0.5) + 0.0
+    assert f"{kl:.6f}" == "0.037510"
+    t = [[0.8, 0.1, 0.1]]
+    assert lv.kl_div(np.log([q]), t, reduction="batchmean") == approx(kl)
+    assert lv.kl_div(np.log([q]), t, reduction="sum") == approx(kl)
+    # "mean" divides by the 3 elements, not by the 1 row: 0.037510 / 3 = 0.012503
+    assert lv.kl_div(np.log([q]), t) == approx(kl / 3)
+    # the same with the target given as log-probabilities
+    assert lv.kl_div(np.log([q]), np.log(t), reduction="batchmean", log_target=True) == approx(kl)
+    # two rows, batchmean divides by 2: (kl + 0) / 2 (the second row predicts its target)
+    assert lv.kl_div(np.log([q, [0.8, 0.1, 0.1]]), [t[0], t[0]],
+                     reduction="batchmean") == approx(kl / 2)
+
+
+def test_cross_entropy_with_class_weights_ignore_index_and_smoothing():
+    z = [[2.0, 0.5, -1.0], [2.0, 0.5, -1.0], [0.0, 0.0, 0.0]]
+    lse = math.log(math.exp(2.0) + math.exp(0.5) + math.exp(-1.0))  # ln 9.405656 = 2.241311
+    nll = [lse - 2.0, lse - 0.5, lse + 1.0]  # -log p_c: 0.241311, 1.741311, 3.241311
+    w = [1.0, 3.0, 1.0]
+    # labels 0, 1 and an ignored row: (1 * 0.241311 + 3 * 1.741311) / (1 + 3) = 1.366311
+    expected = (1 * nll[0] + 3 * nll[1]) / 4
+    assert f"{expected:.6f}" == "1.366311"
+    assert lv.cross_entropy(z, [0, 1, -100], weight=w) == approx(expected)
+    assert lv.cross_entropy(z, [0, 1, -100], weight=w, reduction="sum") == approx(4 * expected)
+    np.testing.assert_allclose(lv.cross_entropy(z, [0, 1, -100], weight=w, reduction="none"),
+                               [nll[0], 3 * nll[1], 0.0], rtol=REL)
+    # smoothing 0.3 over C = 3: the smoothing term weights each class by ITS OWN weight (torch):
+    # row i: 0.7 w_y nll_y + 0.1 (1 nll_0 + 3 nll_1 + 1 nll_2)
+    smooth = 0.1 * (nll[0] + 3 * nll[1] + nll[2])
+    rows = [0.7 * 1 * nll[0] + smooth, 0.7 * 3 * nll[1] + smooth]
+    np.testing.assert_allclose(
+        lv.cross_entropy(z, [0, 1, -100], weight=w, label_smoothing=0.3, reduction="none"),
+        [rows[0], rows[1], 0.0], rtol=REL)
+    # "mean" divides by the targets' weights 1 + 3, not by the smoothed weights or by N
+    assert lv.cross_entropy(z, [0, 1, -100], weight=w, label_smoothing=0.3) == approx(
+        sum(rows) / 4)
+
+
+def test_cross_entropy_weighted_gradient_by_hand():
+    # logits (0, 0): p = (0.5, 0.5); label 1 with weight 3: row gradient 3 (p - onehot)
+    #   = 3 (0.5, -0.5) = (1.5, -1.5); "mean" divides by the weight 3 -> (0.5, -0.5)
+    np.testing.assert_allclose(lv.cross_entropy_grad([[0.0, 0.0]], [1], weight=[1.0, 3.0],
+                                                     reduction="sum"), [[1.5, -1.5]], rtol=REL)
+    np.testing.assert_allclose(lv.cross_entropy_grad([[0.0, 0.0]], [1], weight=[1.0, 3.0]),
+                               [[0.5, -0.5]], rtol=REL)
+
+
+def test_bce_with_pos_weight_and_weight():
+    # z = 0: sigma = 0.5. y = 1, pos_weight 3: 3 * (-ln 0.5) = 3 ln 2 = 2.079442;
+    # y = 0: pos_weight does not apply: ln 2 = 0.693147
+    np.testing.assert_allclose(
+        lv.binary_cross_entropy_with_logits([0.0, 0.0], [1.0, 0.0], pos_weight=[3.0, 3.0],
+                                            reduction="none"),
+        [3 * math.log(2), math.log(2)], rtol=REL)
+    # gradient: w [(1 - y) sigma(z) - pw y sigma(-z)] = -3 * 0.5 = -1.5 and 0.5
+    np.testing.assert_allclose(
+        lv.binary_cross_entropy_with_logits_grad([0.0, 0.0], [1.0, 0.0], pos_weight=3.0,
+                                                 reduction="none"), [-1.5, 0.5], rtol=REL)
+    # weight 2 on probabilities: p = 0.8, y = 1: -2 ln 0.8 = 0.446287; d/dp = 2 (0.8 - 1) / 0.16
+    assert lv.binary_cross_entropy([0.8], [1.0], weight=[2.0]) == approx(-2 * math.log(0.8))
+    np.testing.assert_allclose(lv.binary_cross_entropy_grad([0.8], [1.0], weight=2.0),
+                               [2 * (0.8 - 1) / (0.8 * 0.2)], rtol=REL)
+
+
+def test_sigmoid_focal_loss_by_hand():
+    # z = 0: p = 0.5, p_t = 0.5, (1 - p_t)^2 = 0.25, BCE = ln 2.
+    # y = 1: alpha_t = 0.25 -> 0.25 * 0.25 * ln 2 = 0.043322; y = 0: alpha_t = 0.75 -> 0.129965
+    np.testing.assert_allclose(lv.sigmoid_focal_loss([0.0, 0.0], [1.0, 0.0]),
+                               [0.0625 * math.log(2), 0.1875 * math.log(2)], rtol=REL)
+    # z = ln 3: p = 0.75; y = 1: p_t = 0.75, (0.25)^2 = 0.0625, BCE = -ln 0.75 = 0.287682,
+    #   times alpha 0.25: 0.004495
+    assert lv.sigmoid_focal_loss([math.log(3)], [1.0], reduction="sum") == approx(
+        0.25 * 0.0625 * -math.log(0.75))
+    # alpha < 0: no alpha_t; gamma = 0: plain BCE with logits
+    assert lv.sigmoid_focal_loss([math.log(3)], [1.0], alpha=-1, gamma=0.0,
+                                 reduction="mean") == approx(-math.log(0.75))
+
+
+def test_brier_score_by_hand():
+    # binary: ((0.9 - 1)^2 + (0.2 - 1)^2) / 2 = (0.01 + 0.64) / 2 = 0.325
+    assert lv.brier_score([0.9, 0.2], [1, 1]) == approx(0.325)
+    # classes: row 0, label 0: 0.3^2 + 0.2^2 + 0.1^2 = 0.09 + 0.04 + 0.01 = 0.14
+    #          row 1, label 2: 0.2^2 + 0.5^2 + 0.7^2 = 0.04 + 0.25 + 0.49 = 0.78; mean 0.46
+    p = [[0.7, 0.2, 0.1], [0.2, 0.5, 0.3]]
+    assert lv.brier_score(p, [0, 2]) == approx(0.46)
+    np.testing.assert_allclose(lv.brier_score(p, [0, 2], reduction="none"), [0.14, 0.78],
+                               rtol=REL)
+    # the worst: all mass on a wrong class: 1^2 + 1^2 = 2
+    assert lv.brier_score([[0.0, 1.0]], [0]) == approx(2.0)
+    # gradient 2 (p - onehot) / N: row 0 -> (2 * -0.3, 2 * 0.2, 2 * 0.1) / 2
+    np.testing.assert_allclose(lv.brier_score_grad(p, [0, 2])[0], [-0.3, 0.2, 0.1], rtol=REL)
+
+
+def test_gaussian_nll_by_hand():
+    # d = 1, var = 2: 0.5 (ln 2 + 1/2) = 0.5 (0.693147 + 0.5) = 0.596574
+    assert lv.gaussian_nll([1.0], [0.0], [2.0]) == approx(0.5 * (math.log(2) + 0.5))
+    # full adds 0.5 ln(2 pi) = 0.918939: 1.515512
+    assert lv.gaussian_nll([1.0], [0.0], [2.0], full=True) == approx(
+        0.5 * (math.log(2) + 0.5) + 0.5 * math.log(2 * math.pi))
+    # var shared along the last axis ((2,) for (2, 2) predictions): rows use var 1 and 4
+    #   row 0, d = (1, 0): 0.5 (0 + 1) + 0.5 (0 + 0) = 0.5
+    #   row 1, d = (2, 2): 2 * 0.5 (ln 4 + 4/4) = ln 4 + 1 = 2.386294; mean over 4 elements
+    value = lv.gaussian_nll([[1.0, 0.0], [2.0, 2.0]], [[0.0, 0.0], [0.0, 0.0]], [1.0, 4.0])
+    assert value == approx((0.5 + math.log(4) + 1) / 4)
+
+
+def test_pinball_loss_by_hand():
+    # q = 0.9: target 2 above the prediction: 0.9 * 2 = 1.8; 2 below: 0.1 * 2 = 0.2; tie 0
+    np.testing.assert_allclose(
+        lv.pinball_loss([0.0, 0.0, 0.0], [2.0, -2.0, 0.0], quantile=0.9, reduction="none"),
+        [1.8, 0.2, 0.0], rtol=REL)
+    assert lv.pinball_loss([0.0, 0.0, 0.0], [2.0, -2.0, 0.0], quantile=0.9) == approx(2.0 / 3)
+    # q = 0.5 is half the absolute error: (|1| + |-3| + |1|) / 2 / 3 = 5/6
+    assert lv.pinball_loss([4, 2, 3], [3, 5, 2], quantile=0.5) == approx(5 / 6)
