@@ -57,6 +57,7 @@ CASES = [
     ("confident_wrong_explorer", E.confident_wrong_explorer, "p",
      np.geomspace(0.05, 0.9, 41)),
     ("loss_curve_explorer", E.loss_curve_explorer, "prediction", np.arange(-2.0, 2.01, 0.05)),
+    ("information_explorer", E.information_explorer, "p_cat", np.arange(0.05, 0.951, 0.025)),
 ]
 
 
