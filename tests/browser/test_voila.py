@@ -41,6 +41,11 @@ PRESETS = {
     "ŷ = 4, σ = 1": (1.419, 0.500, 0.919),
     "ŷ = 4, σ = 2": (1.737, 0.125, 1.612),
     "ŷ = y, σ = 0.5": (0.226,),
+    # Notebook 09 ("decent" and "confidently wrong" are the rows above): p = t gives KL = 0 and
+    # CE = H(t). Soft (0.7, 0.2, 0.1): H = 0.250 + 0.322 + 0.230 = 0.802; smoothed, eps = 0.1:
+    # t = (0.9333, 0.0333, 0.0333), H = 0.0644 + 2 * 0.1134 = 0.2911.
+    "p = soft target": (0.7, 0.2, 0.1, 0.802),
+    "p = smoothed target": (0.933, 0.033, 0.291),
 }
 # A factory whose explorer must offer these presets (issue 3).
 REQUIRED_PRESETS = {
