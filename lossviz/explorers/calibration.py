@@ -88,34 +88,37 @@ class FocalExplorer(Explorer):
 
     def _draw(self, fig, state):
         ax_l, ax_g = fig.subplots(1, 2)
+        # dotted guides at the two examples, kept clear of the texts and legends
+        guides = {ax_l: {HARD: (0.0, 1.0), EASY: (0.0, 0.25)},
+                  ax_g: {HARD: (0.0, 1.0), EASY: (0.45, 0.75)}}
         for ax in (ax_l, ax_g):
             ax.set_xlim(0.0, 1.0)
             ax.set_xlabel("p_t = probability of the true class")
-            for p in (HARD, EASY):
-                ax.axvline(p, color=lp.COLORS["text"], linewidth=1, linestyle=":", alpha=0.7,
-                           zorder=1)
+            for p, (lo, hi) in guides[ax].items():
+                ax.axvline(p, lo, hi, color=lp.COLORS["text"], linewidth=1, linestyle=":",
+                           alpha=0.7, zorder=1)
         ax_l.set_ylim(0.0, 6.2)
         ax_l.set_ylabel("loss (nats)")
-        ax_l.set_title("loss of a positive example (y = 1)")
+        ax_l.set_title("loss −α(1 − p_t)^γ log p_t (y = 1)")
         ax_l.plot(_P_GRID, self.bce, color=lp.COLORS["cross_entropy"], linestyle="--",
-                  label="BCE −log p_t", zorder=2)
+                  label="BCE", zorder=2)
         ax_l.plot([EASY, HARD], [self.bce[np.searchsorted(_P_GRID, EASY)],
                                  self.bce[np.searchsorted(_P_GRID, HARD)]],
                   linestyle="none", marker="o", markerfacecolor="white",
                   markeredgecolor=lp.COLORS["cross_entropy"], markeredgewidth=1.5, zorder=3)
         focal = lp.loss_curve(ax_l, _P_GRID, state["curve"], color=lp.COLORS["mse"],
-                              label="focal −α(1 − p_t)^γ log p_t")
+                              label="focal loss")
         loss_text = lp.corner_text(ax_l, "", loc="upper right", size=lp.STYLE["font.size"] - 1)
-        ax_l.legend(loc="center right", bbox_to_anchor=(1.0, 0.42))
+        ax_l.legend(loc="center right", bbox_to_anchor=(1.0, 0.45))
         # a strip above 0 (no gradient of a positive example is positive) holds the readout
         ax_g.set_ylim(-1.55, 0.62)
         ax_g.set_ylabel("∂loss/∂z (per unit logit)")
         ax_g.set_title("gradient in the logit z")
         ax_g.axhline(0.0, color=lp.COLORS["text"], linewidth=1, alpha=0.6, zorder=1)
         ax_g.plot(_P_GRID, self.bce_grad, color=lp.COLORS["cross_entropy"], linestyle="--",
-                  label="BCE: p_t − 1", zorder=2)
+                  label="BCE", zorder=2)
         focal_g = lp.loss_curve(ax_g, _P_GRID, state["curve_grad"], color=lp.COLORS["mse"],
-                                label="focal", marker="D")
+                                label="focal loss", marker="D")
         grad_text = lp.corner_text(ax_g, "", loc="upper right", size=lp.STYLE["font.size"] - 1)
         ax_g.legend(loc="lower right")
         art = {"focal": focal, "focal_g": focal_g, "loss_text": loss_text,
