@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import hypothesis.extra.numpy as hnp
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -314,3 +315,173 @@ def test_sigmoid_identities(z):
     assert np.all(np.isfinite(log_s)) and np.all(log_s <= 0)
     ok = s > 1e-300
     np.testing.assert_allclose(log_s[ok], np.log(s[ok]), rtol=1e-13, atol=1e-15)
+
+
+# --------------------------------------------------------------------------------------------
+# Losses of notebooks 09-11
+# --------------------------------------------------------------------------------------------
+
+
+@st.composite
+def distributions(draw, min_classes=1, max_classes=5, positive=False):
+    """(N, C) rows that sum to 1; with positive=True every entry is > 0 (finite logs)."""
+    n = draw(st.integers(1, 4))
+    c = draw(st.integers(min_classes, max_classes))
+    w = draw(hnp.arrays(np.float64, (n, c), elements=floats(0.0, 1.0)))
+    w[:, 0] += 1e-3
+    if positive:
+        w += 1e-3
+    return w / w.sum(axis=1, keepdims=True)
+
+
+@PROPERTY
+@given(logits_and_soft_targets())
+def test_cross_entropy_is_entropy_plus_kl(case):
+    # H(t, softmax z) = H(t) + KL(t || softmax z), row by row
+    z, t = case
+    with logits_may_look_like_probabilities():
+        ce = lv.soft_cross_entropy(z, t, reduction="none")
+    kl = lv.kl_div(lv.log_softmax(z), t, reduction="none").sum(axis=-1)
+    np.testing.assert_allclose(ce, lv.entropy(t) + kl, rtol=1e-12, atol=1e-12)
+
+
+@PROPERTY
+@given(distributions())
+def test_entropy_is_between_zero_and_log_c(p):
+    h = lv.entropy(p)
+    assert np.all(h >= 0)
+    assert np.all(h <= np.log(p.shape[-1]) + 1e-12)
+
+
+@PROPERTY
+@given(distributions(min_classes=2, positive=True), distributions(min_classes=2, positive=True))
+def test_kl_is_non_negative_and_zero_only_against_itself(p, q):
+    if p.shape != q.shape:
+        q = np.full(p.shape, 1.0 / p.shape[-1])
+    assert lv.kl_div(np.log(q), p, reduction="batchmean") >= -1e-12
+    assert lv.kl_div(np.log(p), p, reduction="sum") == pytest.approx(0.0, abs=1e-12)
+
+
+@PROPERTY
+@given(regression_pairs(), st.sampled_from(["mean", "sum", "none"]))
+def test_pinball_at_the_median_is_half_the_absolute_error(case, reduction):
+    y_pred, y_true = case
+    np.testing.assert_allclose(lv.pinball_loss(y_pred, y_true, quantile=0.5, reduction=reduction),
+                               lv.mae(y_pred, y_true, reduction=reduction) / 2, rtol=1e-14)
+    np.testing.assert_allclose(
+        lv.pinball_loss_grad(y_pred, y_true, quantile=0.5, reduction=reduction),
+        lv.mae_grad(y_pred, y_true, reduction=reduction) / 2, rtol=1e-14)
+
+
+@PROPERTY
+@given(regression_pairs(), floats(0.01, 0.99))
+def test_pinball_is_non_negative_and_tilted(case, q):
+    # an under-prediction by d costs q d, an over-prediction by d costs (1 - q) d
+    y_pred, y_true = case
+    per = lv.pinball_loss(y_pred, y_true, quantile=q, reduction="none")
+    d = y_true - y_pred
+    np.testing.assert_allclose(per, np.where(d >= 0, q * d, (q - 1) * d), rtol=1e-15, atol=0)
+    assert np.all(per >= 0)
+
+
+@PROPERTY
+@given(probabilities_and_targets(), distributions(max_classes=5), st.data())
+def test_brier_score_bounds(binary, p, data):
+    bp, by = binary
+    assert 0.0 <= lv.brier_score(bp, by) <= 1.0
+    labels = np.array(data.draw(st.lists(st.integers(0, p.shape[1] - 1), min_size=len(p),
+                                         max_size=len(p))))
+    per = lv.brier_score(p, labels, reduction="none")
+    assert np.all(per >= 0) and np.all(per <= 2.0 + 1e-12)
+
+
+@PROPERTY
+@given(regression_pairs(), floats(1e-3, 100.0), st.booleans())
+def test_gaussian_nll_with_a_fixed_var_is_mse_over_2var_plus_a_constant(case, var, full):
+    y_pred, y_true = case
+    const = 0.5 * np.log(var) + (0.5 * np.log(2 * np.pi) if full else 0.0)
+    np.testing.assert_allclose(lv.gaussian_nll(y_pred, y_true, var, full=full),
+                               lv.mse(y_pred, y_true) / (2 * var) + const, rtol=1e-12, atol=1e-12)
+    g_pred, _ = lv.gaussian_nll_grad(y_pred, y_true, var, full=full)
+    np.testing.assert_allclose(g_pred, lv.mse_grad(y_pred, y_true) / (2 * var), rtol=1e-12,
+                               atol=1e-300)
+
+
+@PROPERTY
+@given(logits_and_binary_targets(), st.sampled_from(["mean", "sum", "none"]),
+       st.sampled_from([-1.0, -0.5]))
+def test_focal_with_gamma_0_and_no_alpha_is_bce_with_logits(case, reduction, alpha):
+    z, y = case
+    opts = {"alpha": alpha, "gamma": 0.0, "reduction": reduction}
+    np.testing.assert_allclose(lv.sigmoid_focal_loss(z, y, **opts),
+                               lv.binary_cross_entropy_with_logits(z, y, reduction=reduction),
+                               rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(lv.sigmoid_focal_loss_grad(z, y, **opts),
+                               lv.binary_cross_entropy_with_logits_grad(z, y, reduction=reduction),
+                               rtol=1e-12, atol=1e-15)
+
+
+@PROPERTY
+@given(logits_and_binary_targets(), floats(0.0, 5.0))
+def test_focal_loss_is_at_most_bce(case, gamma):
+    # (1 - p_t)^gamma <= 1, so without alpha the focal loss never exceeds cross-entropy
+    z, y = case
+    fl = lv.sigmoid_focal_loss(z, y, alpha=-1, gamma=gamma)
+    bce = lv.binary_cross_entropy_with_logits(z, y, reduction="none")
+    assert np.all(fl >= 0)
+    assert np.all(fl <= bce * (1 + 1e-12) + 1e-300)
+
+
+@st.composite
+def logits_labels_weights(draw):
+    logits, labels = draw(logits_and_labels())
+    w = draw(hnp.arrays(np.float64, (logits.shape[1],), elements=floats(0.0, 5.0))) + 1e-3
+    return logits, labels, w
+
+
+@PROPERTY
+@given(logits_labels_weights())
+def test_weighted_cross_entropy_mean_is_the_weighted_average(case):
+    z, y, w = case
+    with logits_may_look_like_probabilities():
+        per = lv.cross_entropy(z, y, reduction="none")
+        weighted = lv.cross_entropy(z, y, weight=w)
+        per_w = lv.cross_entropy(z, y, weight=w, reduction="none")
+    np.testing.assert_allclose(per_w, w[y] * per, rtol=1e-13, atol=1e-300)
+    np.testing.assert_allclose(weighted, np.sum(w[y] * per) / np.sum(w[y]), rtol=1e-12,
+                               atol=1e-300)
+
+
+@PROPERTY
+@given(logits_labels_weights(), smoothing, st.sampled_from(["mean", "sum", "none"]), st.data())
+def test_ignored_rows_are_as_if_removed(case, ls, reduction, data):
+    z, y, w = case
+    drop = np.array(data.draw(st.lists(st.booleans(), min_size=len(y), max_size=len(y))))
+    if drop.all():
+        drop[0] = False
+    y_ignored = np.where(drop, -100, y)
+    with logits_may_look_like_probabilities():
+        full = lv.cross_entropy(z, y_ignored, weight=w, label_smoothing=ls, reduction=reduction)
+        kept = lv.cross_entropy(z[~drop], y[~drop], weight=w, label_smoothing=ls,
+                                reduction=reduction)
+        g_full = lv.cross_entropy_grad(z, y_ignored, weight=w, label_smoothing=ls,
+                                       reduction=reduction)
+        g_kept = lv.cross_entropy_grad(z[~drop], y[~drop], weight=w, label_smoothing=ls,
+                                       reduction=reduction)
+    if reduction == "none":
+        np.testing.assert_array_equal(full[drop], 0.0)
+        full = full[~drop]
+    np.testing.assert_allclose(full, kept, rtol=1e-13, atol=1e-300)
+    np.testing.assert_array_equal(g_full[drop], 0.0)
+    np.testing.assert_allclose(g_full[~drop], g_kept, rtol=1e-13, atol=1e-300)
+
+
+@PROPERTY
+@given(logits_and_binary_targets(), floats(0.0, 5.0), floats(0.0, 5.0))
+def test_bce_weight_and_pos_weight_scale_the_two_parts(case, w, pw):
+    # L = w [pw y (-log sigma(z)) + (1 - y)(-log(1 - sigma(z)))]
+    z, y = case
+    pos = lv.binary_cross_entropy_with_logits(z, np.ones_like(z), reduction="none")
+    neg = lv.binary_cross_entropy_with_logits(z, np.zeros_like(z), reduction="none")
+    got = lv.binary_cross_entropy_with_logits(z, y, weight=w, pos_weight=pw, reduction="none")
+    np.testing.assert_allclose(got, w * (pw * y * pos + (1 - y) * neg), rtol=1e-12, atol=1e-300)
