@@ -374,3 +374,172 @@ def test_valid_logits_produce_no_warning(logits):
             _, x, y = _VALID[name]
             loss(x, y)
             grad(x, y)
+
+
+# --------------------------------------------------------------------------------------------
+# Losses of notebooks 09-11 and the new options: each error names the argument and the fix
+# --------------------------------------------------------------------------------------------
+
+_Z = [[1.0, 2.0, -1.0], [0.0, 3.0, 1.0]]
+_LOGQ = np.log([[0.5, 0.3, 0.2], [0.2, 0.2, 0.6]])
+_P = [[0.5, 0.3, 0.2], [0.2, 0.2, 0.6]]
+
+NEW_BAD = [
+    # entropy
+    ("entropy-scalar", lambda: lv.entropy(0.5), ValueError, r"entropy: p .*class axis"),
+    ("entropy-sum", lambda: lv.entropy([0.5, 0.6]), ValueError,
+     r"entropy: each row of p must sum to 1.*row 0 sums to 1\.1.*Normalise"),
+    ("entropy-negative", lambda: lv.entropy([1.5, -0.5]), ValueError,
+     r"entropy: p must be non-negative"),
+    ("entropy-nan", lambda: lv.entropy([np.nan, 1.0]), ValueError, r"entropy: p contains NaN"),
+    ("entropy-str", lambda: lv.entropy("0.5"), TypeError, r"entropy: p must be numbers"),
+    # kl_div
+    ("kl-shape", lambda: lv.kl_div(_LOGQ, [0.5, 0.3, 0.2]), ValueError,
+     r"kl_div: input has shape \(2, 3\) but target has shape \(3,\)"),
+    ("kl-reduction", lambda: lv.kl_div(_LOGQ, _P, reduction="avg"), ValueError,
+     r"kl_div: reduction must be one of .*'batchmean'"),
+    ("kl-log-target", lambda: lv.kl_div(_LOGQ, _P, log_target="yes"), TypeError,
+     r"kl_div: log_target must be True or False"),
+    ("kl-neg-inf", lambda: lv.kl_div([[0.0, -np.inf]], [[0.5, 0.5]]), ValueError,  # log(1), log(0)
+     r"kl_div: input contains -inf.*log_softmax"),
+    ("kl-nan", lambda: lv.kl_div([[np.nan, -1.0]], [[0.5, 0.5]]), ValueError,
+     r"kl_div: input contains NaN"),
+    ("kl-negative-target", lambda: lv.kl_div(_LOGQ, np.log(_P)), ValueError,
+     r"kl_div: target must be non-negative.*log_target=True"),
+    ("kl-target-inf", lambda: lv.kl_div(_LOGQ, [[np.inf, 0, 0], [0, 0, 1]]), ValueError,
+     r"kl_div: target contains an infinite value"),
+    ("kl-empty-batchmean", lambda: lv.kl_div(np.zeros((0, 3)), np.zeros((0, 3)),
+                                             reduction="batchmean"), ValueError,
+     r"kl_div: input is empty.*reduction='sum'"),
+    ("kl-grad-neg-inf", lambda: lv.kl_div_grad([[-np.inf, 0.0]], [[0.0, 1.0]]), ValueError,
+     r"kl_div_grad: input contains -inf"),
+    # cross_entropy options
+    ("ce-weight-length", lambda: lv.cross_entropy(_Z, [0, 1], weight=[1.0, 2.0]), ValueError,
+     r"cross_entropy: weight has shape \(2,\).*shape \(3,\)"),
+    ("ce-weight-2d", lambda: lv.cross_entropy(_Z, [0, 1], weight=[[1.0, 2.0, 3.0]]), ValueError,
+     r"cross_entropy: weight has shape \(1, 3\).*one weight per class"),
+    ("ce-weight-negative", lambda: lv.cross_entropy(_Z, [0, 1], weight=[1.0, -2.0, 1.0]),
+     ValueError, r"cross_entropy: weight must be non-negative.*\[-2\]"),
+    ("ce-weight-nan", lambda: lv.cross_entropy_grad(_Z, [0, 1], weight=[1.0, np.nan, 1.0]),
+     ValueError, r"cross_entropy_grad: weight contains NaN"),
+    ("ce-weight-str", lambda: lv.cross_entropy(_Z, [0, 1], weight="balanced"), TypeError,
+     r"cross_entropy: weight must be numbers"),
+    ("ce-ignore-float", lambda: lv.cross_entropy(_Z, [0, 1], ignore_index=-100.0), TypeError,
+     r"cross_entropy: ignore_index must be an integer"),
+    ("ce-ignore-bool", lambda: lv.cross_entropy_and_grad(_Z, [0, 1], ignore_index=True),
+     TypeError, r"cross_entropy_and_grad: ignore_index must be an integer"),
+    ("ce-label-not-ignored", lambda: lv.cross_entropy(_Z, [0, -1]), ValueError,
+     r"cross_entropy: y_true has class label\(s\) \[-1\] outside.*ignore_index \(-100\)"),
+    ("ce-all-ignored", lambda: lv.cross_entropy(_Z, [-100, -100]), ValueError,
+     r"cross_entropy: every target equals ignore_index \(-100\).*reduction='sum'"),
+    ("ce-zero-weights", lambda: lv.cross_entropy_grad(_Z, [0, 0], weight=[0.0, 1.0, 1.0]),
+     ValueError, r"cross_entropy_grad: the class weights .* sum to 0"),
+    # binary cross-entropy options
+    ("bce-weight-rows", lambda: lv.binary_cross_entropy(np.full((4, 3), 0.5), np.ones((4, 3)),
+                                                        weight=np.ones(4)), ValueError,
+     r"binary_cross_entropy: weight has shape \(4,\).*\(4, 3\).*\(4, 1\)"),
+    ("bce-weight-too-many-dims", lambda: lv.binary_cross_entropy([0.5], [1.0],
+                                                                 weight=np.ones((2, 1))),
+     ValueError, r"binary_cross_entropy: weight has shape \(2, 1\)"),
+    ("bce-weight-negative", lambda: lv.binary_cross_entropy_grad([0.5], [1.0], weight=[-1.0]),
+     ValueError, r"binary_cross_entropy_grad: weight must be non-negative"),
+    ("bcel-pos-weight-length", lambda: lv.binary_cross_entropy_with_logits(
+        np.zeros((2, 3)), np.ones((2, 3)), pos_weight=[1.0, 2.0]), ValueError,
+     r"binary_cross_entropy_with_logits: pos_weight has shape \(2,\)"),
+    ("bcel-pos-weight-negative", lambda: lv.binary_cross_entropy_with_logits_grad(
+        [0.0], [1.0], pos_weight=-2.0), ValueError,
+     r"binary_cross_entropy_with_logits_grad: pos_weight must be non-negative"),
+    ("bcel-pos-weight-inf", lambda: lv.binary_cross_entropy_with_logits_and_grad(
+        [0.0], [1.0], pos_weight=[np.inf]), ValueError,
+     r"binary_cross_entropy_with_logits_and_grad: pos_weight contains an infinite value"),
+    ("bcel-weight-str", lambda: lv.binary_cross_entropy_with_logits([0.0], [1.0], weight="w"),
+     TypeError, r"binary_cross_entropy_with_logits: weight must be numbers"),
+    # gaussian_nll
+    ("gnll-var-zero", lambda: lv.gaussian_nll([0.0, 1.0], [0.0, 1.0], [0.0, 1.0]), ValueError,
+     r"gaussian_nll: var must be positive.*exp\(log_var\)"),
+    ("gnll-var-negative", lambda: lv.gaussian_nll_grad([0.0], [1.0], -1.0), ValueError,
+     r"gaussian_nll_grad: var must be positive"),
+    ("gnll-var-nan", lambda: lv.gaussian_nll([0.0], [1.0], [np.nan]), ValueError,
+     r"gaussian_nll: var contains NaN"),
+    ("gnll-var-shape", lambda: lv.gaussian_nll(np.zeros((2, 3)), np.zeros((2, 3)), np.ones(3)),
+     ValueError, r"gaussian_nll: var has shape \(3,\).*\(2, 3\).*without its last axis"),
+    ("gnll-var-two-axes", lambda: lv.gaussian_nll(np.zeros((2, 3)), np.zeros((2, 3)),
+                                                  np.ones((1, 1))), ValueError,
+     r"gaussian_nll: var has shape \(1, 1\)"),
+    ("gnll-target-shape", lambda: lv.gaussian_nll([0.0, 1.0], [0.0], [1.0, 1.0]), ValueError,
+     r"gaussian_nll: y_pred has shape \(2,\) but y_true has shape \(1,\)"),
+    ("gnll-eps", lambda: lv.gaussian_nll([0.0], [1.0], [1.0], eps=0.0), ValueError,
+     r"gaussian_nll: eps must be a finite number in \(0, inf\)"),
+    ("gnll-full", lambda: lv.gaussian_nll([0.0], [1.0], [1.0], full="yes"), TypeError,
+     r"gaussian_nll: full must be True or False"),
+    ("gnll-nan-pred", lambda: lv.gaussian_nll([np.nan], [1.0], [1.0]), ValueError,
+     r"gaussian_nll: y_pred contains NaN"),
+    # sigmoid_focal_loss
+    ("focal-gamma", lambda: lv.sigmoid_focal_loss([0.0], [1.0], gamma=-0.5), ValueError,
+     r"sigmoid_focal_loss: gamma must be a finite number in \[0, inf\)"),
+    ("focal-alpha", lambda: lv.sigmoid_focal_loss_grad([0.0], [1.0], alpha=1.5), ValueError,
+     r"sigmoid_focal_loss_grad: alpha must be .*negative value such as -1"),
+    ("focal-alpha-str", lambda: lv.sigmoid_focal_loss([0.0], [1.0], alpha="0.25"), TypeError,
+     r"sigmoid_focal_loss: alpha must be a real number"),
+    ("focal-y", lambda: lv.sigmoid_focal_loss([0.0], [2.0]), ValueError,
+     r"sigmoid_focal_loss: y_true must lie in \[0, 1\]"),
+    ("focal-logits-inf", lambda: lv.sigmoid_focal_loss([np.inf], [1.0]), ValueError,
+     r"sigmoid_focal_loss: logits contains an infinite value"),
+    ("focal-reduction", lambda: lv.sigmoid_focal_loss([0.0], [1.0], reduction="batchmean"),
+     ValueError, r"sigmoid_focal_loss: reduction must be one of 'mean', 'sum' or 'none'"),
+    # brier_score
+    ("brier-logits", lambda: lv.brier_score([2.0, -1.0], [1, 0]), ValueError,
+     r"brier_score: p must lie in \[0, 1\].*sigmoid"),
+    ("brier-rows", lambda: lv.brier_score([[0.5, 0.6]], [0]), ValueError,
+     r"brier_score: each row of p must sum to 1.*softmax"),
+    ("brier-float-labels", lambda: lv.brier_score([[0.5, 0.5]], [0.0]), TypeError,
+     r"brier_score: y_true must hold integer class indices"),
+    ("brier-label-range", lambda: lv.brier_score_grad([[0.5, 0.5]], [2]), ValueError,
+     r"brier_score_grad: y_true has class label\(s\) \[2\] outside"),
+    ("brier-shapes", lambda: lv.brier_score([[0.5, 0.5]], [0, 1]), ValueError,
+     r"brier_score: p has shape \(1, 2\) and y_true has shape \(2,\).*integer class labels"),
+    ("brier-y-range", lambda: lv.brier_score([0.5], [3.0]), ValueError,
+     r"brier_score: y_true must lie in \[0, 1\]"),
+    # pinball_loss
+    ("pinball-q-1", lambda: lv.pinball_loss([0.0], [1.0], quantile=1.0), ValueError,
+     r"pinball_loss: quantile must be a finite number in \(0, 1\).*quantile=0\.9"),
+    ("pinball-q-0", lambda: lv.pinball_loss_grad([0.0], [1.0], quantile=0), ValueError,
+     r"pinball_loss_grad: quantile must be .* \(0, 1\)"),
+    ("pinball-q-percent", lambda: lv.pinball_loss([0.0], [1.0], quantile=90), ValueError,
+     r"pinball_loss: quantile must be .* \(0, 1\), got 90"),
+    ("pinball-q-nan", lambda: lv.pinball_loss([0.0], [1.0], quantile=float("nan")), ValueError,
+     r"pinball_loss: quantile must be a finite number"),
+    ("pinball-q-str", lambda: lv.pinball_loss([0.0], [1.0], quantile="0.9"), TypeError,
+     r"pinball_loss: quantile must be a real number"),
+    ("pinball-shape", lambda: lv.pinball_loss([0.0, 1.0], [[0.0, 1.0]], quantile=0.5),
+     ValueError, r"pinball_loss: y_pred has shape \(2,\) but y_true has shape \(1, 2\)"),
+    ("pinball-nan", lambda: lv.pinball_loss([np.nan], [1.0], quantile=0.5), ValueError,
+     r"pinball_loss: y_pred contains NaN"),
+]
+
+
+@pytest.mark.parametrize(("call", "exc", "pattern"), [c[1:] for c in NEW_BAD],
+                         ids=[c[0] for c in NEW_BAD])
+def test_new_losses_reject_bad_input_naming_the_argument(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
+
+
+def test_pinball_quantile_is_required():
+    with pytest.raises(TypeError, match="quantile"):
+        lv.pinball_loss([0.0], [1.0])
+
+
+def test_new_losses_accept_their_valid_input_without_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = [
+            lv.entropy(_P), lv.kl_div(_LOGQ, _P), lv.kl_div_grad(_LOGQ, _P, reduction="batchmean"),
+            lv.cross_entropy(_Z, [0, -100], weight=[1.0, 2.0, 0.0], label_smoothing=0.1),
+            lv.binary_cross_entropy_with_logits(np.zeros((2, 3)), np.ones((2, 3)),
+                                                weight=np.ones((2, 1)), pos_weight=np.ones(3)),
+            lv.gaussian_nll(np.zeros((2, 3)), np.ones((2, 3)), np.ones(2)),
+            lv.sigmoid_focal_loss([0.0], [1.0]), lv.brier_score(_P, [0, 2]),
+            lv.pinball_loss([0.0], [1.0], quantile=0.1),
+        ]
+    assert all(np.all(np.isfinite(v)) for v in values)
