@@ -152,6 +152,13 @@ RIGHT = {
     # (1000 - 40) / 40 = 24
     "10.2": [24, 960 / 40],
     "10.3": ["D", "(d)"],
+    # notebook 11 (more cases in tests/test_exercises_nb11.py)
+    # sigma = |y - mu| = |2.5 - 4.0| = 1.5
+    "11.1": [1.5, 3 / 2],
+    # (0.1 * 10 + 0.9 * 30) / 2 = 14
+    "11.2": [14, 28 / 2],
+    # 0.95 - 0.05 = 0.90
+    "11.3": [0.9, 9 / 10],
 }
 
 WRONG = {
@@ -398,6 +405,9 @@ WRONG = {
              (-0.07, ["never negative"])],
     "10.2": [(25, ["1000 / 40"]), (0.04, ["fraction of spam"]), (40 / 960, ["inverse"])],
     "10.3": [("A", ["55%"]), ("B", ["30%"]), ("C", ["below 0.90"]), ("E", ["false alarms"])],
+    "11.1": [(2.25, ["VARIANCE"]), (-1.5, ["never negative"]), (0.0, ["blow up"])],
+    "11.2": [(6.0, ["swapped"]), (28.0, ["sum"]), (20.0, ["mean absolute error"])],
+    "11.3": [(0.95, ["subtract"]), (0.10, ["OUTSIDE"]), (90, ["percentage"])],
 }
 
 # SOLUTION[id]: text that ex.solution(id) must print (numbers computed here from lossviz)
@@ -442,6 +452,9 @@ SOLUTION = {
     "10.1": ["= 0.07"],
     "10.2": ["960 / 40 = 24"],
     "10.3": ["Answer D"],
+    "11.1": ["sigma = |r| = 1.5"],
+    "11.2": ["(1.0 + 27.0) / 2 = 14.0"],
+    "11.3": ["0.95 - 0.05 = 0.90"],
 }
 
 GARBAGE_VALUES = ["abc", "3.5", object(), {"a": 1}, np.array([[1.0, 2.0], [3.0, 4.0]]),
@@ -474,7 +487,7 @@ def test_every_notebook_has_two_to_four_exercises():
     per_nb = {}
     for i in ex.EXERCISES:
         per_nb.setdefault(i[:2], []).append(i)
-    assert sorted(per_nb) == ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]
+    assert sorted(per_nb) == ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"]
     assert all(2 <= len(v) <= 4 for v in per_nb.values()), per_nb
     # ids are numbered 1, 2, ... within each notebook
     for nb, ids in per_nb.items():

@@ -21,7 +21,7 @@ The exercises of notebook NN live in ``lossviz/exercises/nbNN.py``.
 
 from __future__ import annotations
 
-from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10  # noqa: F401  (they register)
+from . import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11  # noqa: F401  (they register)
 from ._core import REGISTRY, Exercise, Result, Text
 
 __all__ = [

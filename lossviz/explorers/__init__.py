@@ -21,6 +21,8 @@ Factories, each returning an :class:`Explorer` (the contract is in
   label-smoothed or soft target (module ``information``).
 - :func:`focal_explorer` (notebook 10): the focal loss of a positive example and its gradient
   against binary cross-entropy, as γ and α move (module ``calibration``).
+- :func:`sigma_explorer` (notebook 11): one target, a predicted mean μ and a predicted σ; the
+  Gaussian NLL over σ is lowest at σ = |y − μ| (module ``uncertainty``).
 - :func:`outlier_explorer` (notebook 05): the MSE, MAE and Huber lines through house prices with
   outliers, and :func:`line_fits` (module ``outliers``).
 
@@ -61,6 +63,7 @@ from lossviz.explorers.landscapes import (  # noqa: F401
 from lossviz.explorers.outliers import OutlierExplorer, line_fits, outlier_explorer  # noqa: F401
 from lossviz.explorers.probabilistic import GaussianExplorer, gaussian_explorer  # noqa: F401
 from lossviz.explorers.regression import MSEExplorer, house_price_explorer, mse_explorer  # noqa: F401
+from lossviz.explorers.uncertainty import SigmaExplorer, sigma_explorer  # noqa: F401
 from lossviz.rendering import use_ipympl as _use_ipympl  # noqa: F401  (moved; tests use it)
 
 __all__ = [
@@ -76,4 +79,5 @@ __all__ = [
     "landscape_explorer",
     "information_explorer",
     "focal_explorer",
+    "sigma_explorer",
 ]
