@@ -59,6 +59,14 @@ def cases(rng: np.random.Generator):
     def ce_two_calls():
         return lv.cross_entropy(logits, labels), lv.cross_entropy_grad(logits, labels)
 
+    class_weight = rng.uniform(0.5, 2.0, size=CE_SHAPE[1])
+
+    def ce_weighted():
+        return lv.cross_entropy_and_grad(logits, labels, weight=class_weight, label_smoothing=0.1)
+
+    def bce_pos_weight():
+        return lv.binary_cross_entropy_with_logits_and_grad(z, y01, pos_weight=2.0)
+
     # The targets apply to the fused *_and_grad call (one validation, one softmax), which is
     # what torch's forward + backward does; two separate calls are shown for information.
     yield "MSE, N = 2e6: mse_and_grad", 1.0, mse, (y_pred, y_true), "mse_loss"
@@ -71,17 +79,28 @@ def cases(rng: np.random.Generator):
         "cross_entropy"
     yield "cross-entropy: loss + grad (two calls)", None, ce_two_calls, (logits, labels), \
         "cross_entropy"
+    # the torch options of notebook 10, for information (torch gets the same options)
+    yield ("cross-entropy: weight= + label_smoothing=0.1", None, ce_weighted, (logits, labels),
+           ("cross_entropy", {"weight": class_weight, "label_smoothing": 0.1}))
+    yield ("BCE with logits: pos_weight=2", None, bce_pos_weight, (z, y01),
+           ("binary_cross_entropy_with_logits", {"pos_weight": np.array(2.0)}))
 
 
 def torch_step(inputs, loss_name):
-    """A closure running forward + backward of torch.nn.functional.<loss_name> on a leaf tensor."""
+    """A closure running forward + backward of torch.nn.functional.<loss_name> on a leaf tensor.
+
+    ``loss_name`` may be a pair (name, options); NumPy options become tensors.
+    """
     x = torch.tensor(inputs[0], dtype=torch.float64, requires_grad=True)
     target = torch.from_numpy(inputs[1])
+    loss_name, opts = loss_name if isinstance(loss_name, tuple) else (loss_name, {})
+    opts = {k: torch.from_numpy(np.asarray(v)) if isinstance(v, np.ndarray) else v
+            for k, v in opts.items()}
     loss_fn = getattr(F, loss_name)
 
     def step():
         x.grad = None
-        loss = loss_fn(x, target)
+        loss = loss_fn(x, target, **opts)
         loss.backward()
         return loss
 

@@ -155,11 +155,19 @@ def _bce_logits_weighted(z, y, w, pw, *, loss: bool, grad: bool):
         per, g = _bce_logits_kernel(z, y, loss=loss, grad=grad)
     else:
         per = g = None
+        with np.errstate(under="ignore"):
+            e = np.exp(-np.abs(z))  # one exponential for both softplus terms and both sigmoids
+        pwy = pw * y
         if loss:
-            per = pw * y * _softplus(-z) + (1 - y) * _softplus(z)
+            lg = np.log1p(e)
+            per = pwy * (np.maximum(-z, 0) + lg)
+            per += (1 - y) * (np.maximum(z, 0) + lg)
         if grad:
-            s_pos, s_neg = _sigmoid_pair(z)
-            g = (1 - y) * s_pos - pw * y * s_neg
+            big = 1.0 / (1.0 + e)  # sigma(|z|)
+            small = e * big  # sigma(-|z|)
+            pos = z >= 0
+            g = (1 - y) * np.where(pos, big, small)
+            g -= pwy * np.where(pos, small, big)
     if w is not None:
         per = None if per is None else per * w
         g = None if g is None else g * w

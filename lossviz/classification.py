@@ -159,9 +159,11 @@ def _ce_weighted_forward(z2, t, eps, w, keep, fn, reduction, ignore_index):
     if eps:
         # PyTorch's smoothing term: (eps / C) * sum_c w_c (-log p_c), each class weighted
         # by its own weight (not by the target's), 0 for ignored targets.
+        # sum_c w_c (log_s - (z_c - m)) = W log_s - (z @ w - W m), without an (N, C) temporary
         per *= 1 - eps
-        neg_logp = log_s[:, None] - (z2 - m)
-        smooth = neg_logp.sum(axis=1) if w is None else neg_logp @ w
+        total_w = n_classes if w is None else w.sum()
+        zw = z2.sum(axis=1) if w is None else z2 @ w
+        smooth = total_w * log_s - (zw - total_w * m[:, 0])
         per += (eps / n_classes) * smooth * keep
     divisor = float(np.add.reduce(wy, dtype=np.float64))
     if reduction == "mean" and not divisor > 0:
@@ -188,7 +190,8 @@ def _ce_weighted_grad(e, s, t, eps, w, keep, wy, reduction, divisor):
     e *= a[:, None]
     e[rows, tt] -= (1 - eps) * wy
     if eps:
-        e -= (eps / n_classes) * (1.0 if w is None else w) * keep[:, None]
+        e -= (eps / n_classes) * (1.0 if w is None else w)  # broadcast over the rows
+        e[~keep] = 0.0  # ignored rows: a = 0 and w_y = 0 leave only that term; it is 0 too
     return scale_grad(e, reduction, divisor)
 
 
