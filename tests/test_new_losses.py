@@ -416,3 +416,14 @@ def test_loss_modules_stay_under_700_lines(module):
 
     path = pathlib.Path(importlib.import_module(f"lossviz.{module}").__file__)
     assert len(path.read_text().splitlines()) <= 700
+
+
+@pytest.mark.parametrize("module", ["binary", "classification", "information", "scoring",
+                                    "uncertainty"])
+def test_docstring_examples_print_what_they_show(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"lossviz.{module}"))
+    assert result.attempted > 0
+    assert result.failed == 0
