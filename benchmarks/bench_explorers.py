@@ -58,6 +58,8 @@ CASES = [
      np.geomspace(0.05, 0.9, 41)),
     ("loss_curve_explorer", E.loss_curve_explorer, "prediction", np.arange(-2.0, 2.01, 0.05)),
     ("information_explorer", E.information_explorer, "p_cat", np.arange(0.05, 0.951, 0.025)),
+    ("focal_explorer", E.focal_explorer, "gamma", np.arange(0.0, 5.01, 0.1)),
+    ("sigma_explorer", E.sigma_explorer, "sigma", np.arange(0.25, 3.001, 0.05)),
 ]
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 import lossviz as lv
 from lossviz import plotting as lp
-from lossviz.explorers._base import Explorer, _num, _slider
+from lossviz.explorers._base import Explorer, _slider
 
 _GAMMA_RANGE = (0.0, 5.0)
 _ALPHA_RANGE = (0.05, 1.0)
@@ -90,7 +90,7 @@ class FocalExplorer(Explorer):
         ax_l, ax_g = fig.subplots(1, 2)
         # dotted guides at the two examples, kept clear of the texts and legends
         guides = {ax_l: {HARD: (0.0, 1.0), EASY: (0.0, 0.25)},
-                  ax_g: {HARD: (0.0, 1.0), EASY: (0.45, 0.75)}}
+                  ax_g: {HARD: (0.0, 1.0), EASY: (0.45, 1.0)}}
         for ax in (ax_l, ax_g):
             ax.set_xlim(0.0, 1.0)
             ax.set_xlabel("p_t = probability of the true class")
@@ -99,7 +99,7 @@ class FocalExplorer(Explorer):
                            alpha=0.7, zorder=1)
         ax_l.set_ylim(0.0, 6.2)
         ax_l.set_ylabel("loss (nats)")
-        ax_l.set_title("loss −α(1 − p_t)^γ log p_t (y = 1)")
+        ax_l.set_title("loss of a positive example (y = 1)")
         ax_l.plot(_P_GRID, self.bce, color=lp.COLORS["cross_entropy"], linestyle="--",
                   label="BCE", zorder=2)
         ax_l.plot([EASY, HARD], [self.bce[np.searchsorted(_P_GRID, EASY)],
@@ -108,10 +108,8 @@ class FocalExplorer(Explorer):
                   markeredgecolor=lp.COLORS["cross_entropy"], markeredgewidth=1.5, zorder=3)
         focal = lp.loss_curve(ax_l, _P_GRID, state["curve"], color=lp.COLORS["mse"],
                               label="focal loss")
-        loss_text = lp.corner_text(ax_l, "", loc="upper right", size=lp.STYLE["font.size"] - 1)
         ax_l.legend(loc="center right", bbox_to_anchor=(1.0, 0.45))
-        # a strip above 0 (no gradient of a positive example is positive) holds the readout
-        ax_g.set_ylim(-1.55, 0.62)
+        ax_g.set_ylim(-1.55, 0.12)
         ax_g.set_ylabel("∂loss/∂z (per unit logit)")
         ax_g.set_title("gradient in the logit z")
         ax_g.axhline(0.0, color=lp.COLORS["text"], linewidth=1, alpha=0.6, zorder=1)
@@ -119,16 +117,17 @@ class FocalExplorer(Explorer):
                   label="BCE", zorder=2)
         focal_g = lp.loss_curve(ax_g, _P_GRID, state["curve_grad"], color=lp.COLORS["mse"],
                                 label="focal loss", marker="D")
-        grad_text = lp.corner_text(ax_g, "", loc="upper right", size=lp.STYLE["font.size"] - 1)
         ax_g.legend(loc="lower right")
-        art = {"focal": focal, "focal_g": focal_g, "loss_text": loss_text,
-               "grad_text": grad_text}
+        # No live text in the picture: new strings must be rasterised on every move (most of
+        # a move's cost); the numbers are in the readout below the picture and in a
+        # snapshot row's title.
+        art = {"focal": focal, "focal_g": focal_g}
         self._update(art, state)
         return art
 
     def _moving(self, art):
         return [art["focal"].line, art["focal"].marker, art["focal_g"].line,
-                art["focal_g"].marker, art["loss_text"], art["grad_text"]]
+                art["focal_g"].marker]
 
     def _update(self, art, state):
         px = [EASY, HARD]
@@ -136,12 +135,6 @@ class FocalExplorer(Explorer):
         art["focal"].marker.set_data(px, [state["focal_easy"], state["focal_hard"]])
         art["focal_g"].line.set_data(_P_GRID, state["curve_grad"])
         art["focal_g"].marker.set_data(px, [state["grad_easy"], state["grad_hard"]])
-        art["loss_text"].set_text(f"focal / BCE\nhard (p_t = {HARD:g}): ×{state['scale_hard']:.3g}"
-                                  f"\neasy (p_t = {EASY:g}): ×{state['scale_easy']:.3g}")
-        art["grad_text"].set_text(f"hard: {_sig(state['grad_hard'])} (BCE "
-                                  f"{_num(state['bce_grad_hard'], 2)})\neasy: "
-                                  f"{_sig(state['grad_easy'])} (BCE "
-                                  f"{_num(state['bce_grad_easy'], 2)})")
 
     def _readout(self, state):
         keys = ("focal_easy", "focal_hard", "bce_easy", "bce_hard", "grad_easy", "grad_hard",
