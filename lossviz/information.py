@@ -127,7 +127,7 @@ def _warn_if_not_log_probabilities(a: np.ndarray, fn: str) -> None:
             "with probabilities as input the result is not KL(target || q) and can be "
             "negative. Pass np.log(q) as input.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of kl_div / kl_div_grad
         )
         return
     warnings.warn(
@@ -135,7 +135,7 @@ def _warn_if_not_log_probabilities(a: np.ndarray, fn: str) -> None:
         "<= 0, so input is not the log of a distribution. Did you pass logits or scores? "
         "Pass log_softmax(logits) as input.",
         UserWarning,
-        stacklevel=3,
+        stacklevel=4,
     )
 
 

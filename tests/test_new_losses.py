@@ -427,3 +427,10 @@ def test_docstring_examples_print_what_they_show(module):
     result = doctest.testmod(importlib.import_module(f"lossviz.{module}"))
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_kl_div_warnings_point_at_the_callers_line():
+    for fn, x in ((lv.kl_div, [[0.5, 0.5]]), (lv.kl_div_grad, [[1.0, -1.0]])):
+        with pytest.warns(UserWarning) as record:
+            fn(x, [[0.5, 0.5]])
+        assert record[0].filename == __file__
