@@ -401,7 +401,7 @@ def _smooth(t2: np.ndarray, eps: float) -> np.ndarray:
     return t2 if not eps else t2 * (1 - eps) + eps / t2.shape[1]
 
 
-def soft_cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
+def soft_cross_entropy(logits, y_true, *, weight=None, label_smoothing=0.0, reduction="mean"):
     r"""Cross-entropy against probability targets, like ``F.cross_entropy`` with soft labels.
 
     Parameters
@@ -411,11 +411,15 @@ def soft_cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean")
     y_true : array_like
         Target distributions, the same shape as ``logits``; each row
         non-negative and summing to 1 (within 1e-6).
+    weight : array_like, optional, keyword-only
+        One non-negative weight per class, shape (C,), as in PyTorch with
+        probability targets: class c's term is multiplied by ``weight[c]``, and
+        "mean" still divides by N (not by the weights, unlike class indices).
 
     Notes
     -----
-    .. math:: L = -\sum_c t_c \log \mathrm{softmax}(z)_c, \qquad
-              \frac{\partial L}{\partial z} = \mathrm{softmax}(z) \sum_c t_c - t
+    .. math:: L = -\sum_c w_c t_c \log \mathrm{softmax}(z)_c, \qquad
+              \frac{\partial L}{\partial z} = \mathrm{softmax}(z) \sum_c w_c t_c - w t
 
     With one-hot rows this equals :func:`cross_entropy` with the indices.
 
@@ -430,6 +434,8 @@ def soft_cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean")
     t = _soft_targets(z, y_true, fn)
     z2 = z.reshape(-1, z.shape[-1])
     t2 = _smooth(t.reshape(z2.shape), eps)
+    if weight is not None:
+        t2 = t2 * _class_weight(weight, z2.shape[1], z.dtype, fn)
     logp, m = _log_softmax_rows(z2)
     _warn_if_probabilities(z2, m, fn)
     per = -(t2 * logp).sum(axis=1).reshape(z.shape[:-1])
@@ -438,8 +444,11 @@ def soft_cross_entropy(logits, y_true, *, label_smoothing=0.0, reduction="mean")
     return out
 
 
-def soft_cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="mean"):
+def soft_cross_entropy_grad(logits, y_true, *, weight=None, label_smoothing=0.0,
+                            reduction="mean"):
     """Gradient of :func:`soft_cross_entropy` w.r.t. the logits: softmax(z) * sum(t) - t.
+
+    With class weights w: softmax(z) * sum(w t) - w t.
 
     Examples
     --------
@@ -452,6 +461,8 @@ def soft_cross_entropy_grad(logits, y_true, *, label_smoothing=0.0, reduction="m
     t = _soft_targets(z, y_true, fn)
     z2 = z.reshape(-1, z.shape[-1])
     t2 = _smooth(t.reshape(z2.shape), eps)
+    if weight is not None:
+        t2 = t2 * _class_weight(weight, z2.shape[1], z.dtype, fn)
     g = _softmax_rows(z2, t2.sum(axis=1, keepdims=True))
     g -= t2
     return scale_grad(g, reduction, z2.shape[0]).reshape(z.shape)

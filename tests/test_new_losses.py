@@ -52,6 +52,31 @@ def test_cross_entropy_grad_fd(weight, ignore_index, label_smoothing, reduction)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("weight", [None, [0.5, 2.0, 1.0, 0.0]], ids=["no-weight", "weight"])
+def test_soft_cross_entropy_grad_fd(weight, label_smoothing, reduction):
+    rng = np.random.default_rng(4)
+    z, t = rng.normal(scale=2.0, size=(3, 4)), rng.dirichlet(np.ones(4), size=3)
+    fd_check(lv.soft_cross_entropy, lv.soft_cross_entropy_grad, z, t, weight=weight,
+             label_smoothing=label_smoothing, reduction=reduction)
+
+
+def test_soft_cross_entropy_weight_by_hand():
+    # logits (0, 0): p = (0.5, 0.5); target (0.25, 0.75), weights (2, 1):
+    #   -(2 * 0.25 ln 0.5 + 1 * 0.75 ln 0.5) = 1.25 ln 2 = 0.866434; "mean" over N = 1 row
+    assert lv.soft_cross_entropy([[0.0, 0.0]], [[0.25, 0.75]], weight=[2.0, 1.0]) == \
+        pytest.approx(1.25 * math.log(2), rel=1e-14)
+    # gradient p sum(w t) - w t = 0.5 * 1.25 - (0.5, 0.75) = (0.125, -0.125)
+    np.testing.assert_allclose(
+        lv.soft_cross_entropy_grad([[0.0, 0.0]], [[0.25, 0.75]], weight=[2.0, 1.0]),
+        [[0.125, -0.125]], rtol=1e-14)
+    with pytest.raises(ValueError, match=r"soft_cross_entropy: weight has shape \(3,\)"):
+        lv.soft_cross_entropy([[0.0, 0.0]], [[0.25, 0.75]], weight=[1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match=r"soft_cross_entropy_grad: weight must be non-negative"):
+        lv.soft_cross_entropy_grad([[0.0, 0.0]], [[0.25, 0.75]], weight=[1.0, -1.0])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize(("weight", "pos_weight"), list(itertools.product(
     [None, 0.5, [1.0, 2.0, 0.0], [[2.0], [1.0]]],
     [None, [3.0, 0.5, 1.0], [[1.0, 2.0, 3.0], [0.0, 1.0, 4.0]]])))

@@ -358,3 +358,18 @@ def test_pinball_loss(quantile, reduction):
     close(lv.pinball_loss(y_pred, y_true, quantile=quantile, reduction=reduction), expected)
     close(lv.pinball_loss_grad(y_pred, y_true, quantile=quantile, reduction=reduction),
           xt.grad.numpy())
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("weight", [None, [0.5, 2.0, 0.0, 1.5]], ids=["no-weight", "weight"])
+def test_soft_cross_entropy_weight(weight, label_smoothing, reduction):
+    # probability targets with class weights: "mean" divides by N, not by the weights
+    rng = np.random.default_rng(15)
+    z, t = rng.normal(scale=2.0, size=(5, 4)), rng.dirichlet(np.ones(4), size=5)
+    zt = t64(z, grad=True)
+    expected = backward(F.cross_entropy(zt, t64(t), weight=_opt(weight),
+                                        label_smoothing=label_smoothing, reduction=reduction))
+    opts = {"weight": weight, "label_smoothing": label_smoothing, "reduction": reduction}
+    close(lv.soft_cross_entropy(z, t, **opts), expected)
+    close(lv.soft_cross_entropy_grad(z, t, **opts), zt.grad.numpy())
