@@ -144,22 +144,22 @@ class FocalExplorer(Explorer):
     def _describe(self, state):
         return (f"With γ = {state['gamma']:.1f} and α = {state['alpha']:.2f}, the focal loss of a "
                 f"positive example is BCE times α(1 − p_t)^γ: {state['scale_hard']:.3g} for a hard "
-                f"example (p_t = {HARD:g}, loss {state['focal_hard']:.4f} against BCE "
+                f"example (p_t = {HARD:g}, loss {state['focal_hard']:.4g} against BCE "
                 f"{state['bce_hard']:.4f}) and {state['scale_easy']:.3g} for an easy one "
-                f"(p_t = {EASY:g}, loss {state['focal_easy']:.4f} against "
-                f"{state['bce_easy']:.4f}), so the hard example counts {state['focus']:.3g} times "
-                f"more, relative to the easy one, than under plain cross-entropy; the gradients "
-                f"in the logit are {_sig(state['grad_hard'])} (hard) and "
+                f"(p_t = {EASY:g}, loss {state['focal_easy']:.4g} against "
+                f"{state['bce_easy']:.4f}), so, relative to the easy example, the hard one weighs "
+                f"{state['focus']:.3g} times what it weighs under plain cross-entropy; the "
+                f"gradients in the logit are {_sig(state['grad_hard'])} (hard) and "
                 f"{_sig(state['grad_easy'])} (easy).")
 
     def _readout_html(self, state):
         return (f"γ = <b>{state['gamma']:.1f}</b>, α = <b>{state['alpha']:.2f}</b> &nbsp;·&nbsp; "
-                f"hard example (p_t = {HARD:g}): focal <b>{state['focal_hard']:.4f}</b> vs BCE "
+                f"hard example (p_t = {HARD:g}): focal <b>{state['focal_hard']:.4g}</b> vs BCE "
                 f"{state['bce_hard']:.4f} (× <b>{state['scale_hard']:.3g}</b>) &nbsp;·&nbsp; "
-                f"easy example (p_t = {EASY:g}): focal <b>{state['focal_easy']:.4f}</b> vs BCE "
+                f"easy example (p_t = {EASY:g}): focal <b>{state['focal_easy']:.4g}</b> vs BCE "
                 f"{state['bce_easy']:.4f} (× <b>{state['scale_easy']:.3g}</b>)<br>"
-                f"the hard example now counts <b>{state['focus']:.3g}×</b> more, relative to the "
-                f"easy one, than under BCE (9^γ) &nbsp;·&nbsp; ∂loss/∂z: hard "
+                f"relative to the easy example, the hard one weighs <b>{state['focus']:.3g}×</b> "
+                f"what it weighs under BCE (9^γ) &nbsp;·&nbsp; ∂loss/∂z: hard "
                 f"<b>{_sig(state['grad_hard'])}</b>, easy <b>{_sig(state['grad_easy'])}</b>")
 
     def _title(self, state):
