@@ -73,6 +73,7 @@ def learning_curves(ax, curves, *, colors=None, labels=None, ylabel="training lo
 
     Examples
     --------
+    >>> from lossviz.plotting import new_figure
     >>> fig = new_figure(600, 300)
     >>> ax = fig.subplots()
     >>> lc = learning_curves(ax, {"mse": [0.2, 0.6, 0.95], "cross_entropy": [0.2, 0.95, 1.0]},
