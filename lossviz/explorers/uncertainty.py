@@ -150,18 +150,23 @@ class SigmaExplorer(Explorer):
         return art
 
     def _moving(self, art):
-        return [art["bell"], art["band"], art["dot"], art["band_text"], art["fit_term"],
-                art["nll"].line, *art["nll"].moving, art["best_line"], art["best"],
-                art["best_text"]]
+        # the two texts are not redrawn on every move: they change only when _static_key does
+        return [art["bell"], art["band"], art["dot"], art["fit_term"], art["nll"].line,
+                *art["nll"].moving, art["best_line"], art["best"]]
+
+    def _static_key(self, state):
+        """The picture's two texts: target inside/outside the interval, best σ on/off the axis."""
+        return (state["inside"],
+                _SIGMA_RANGE[0] <= state["sigma_best"] <= _SIGMA_RANGE[1])
 
     def _update(self, art, state):
         art["bell"].set_ydata(state["bell"])
         art["band"].set_data([state["lower"], state["upper"]], [art["band_y"]] * 2)
         art["dot"].set_data([self.y_true], [state["density"]])
+        # Live text in the picture takes one of a few fixed strings (rasterised once and cached);
+        # the changing numbers are in the readout and the snapshot titles.
         where = "inside" if state["inside"] else "outside"
-        art["band_text"].set_text(f"bar: 95% interval μ ± 1.96σ\n"
-                                  f"= [{_num(state['lower'], 2)}, {_num(state['upper'], 2)}];"
-                                  f" y is {where}")
+        art["band_text"].set_text(f"bar: 95% interval μ ± 1.96σ\ntarget y is {where} it")
         art["fit_term"].set_ydata(state["curve_fit"])
         art["nll"].update(state["sigma"], state["nll"], x=self.sigma_grid, y=state["curve"])
         s_best = state["sigma_best"]
@@ -174,7 +179,7 @@ class SigmaExplorer(Explorer):
             art["best_line"].set_data([], [])
             art["best"].set_data([], [])
             where = " (off axis)"
-        art["best_text"].set_text(f"★ best σ = |y − μ| = {_num(s_best, 2)}{where}")
+        art["best_text"].set_text(f"★ lowest NLL: σ = |y − μ|{where}")
 
     # -- words -------------------------------------------------------------------------------
 
