@@ -206,3 +206,15 @@ def test_other_targets_and_bad_input():
         sigma_explorer(y_true=float("nan"))
     with pytest.raises(ValueError, match="sigma must be a finite number"):
         sigma_explorer(sigma="1")
+
+
+def test_docstring_example_prints_what_it_says():
+    import doctest
+
+    from lossviz.explorers import uncertainty
+
+    runner = doctest.DocTestRunner()
+    for test in doctest.DocTestFinder().find(uncertainty.sigma_explorer, "sigma_explorer"):
+        runner.run(test)
+    failed, attempted = runner.summarize(verbose=False)
+    assert attempted >= 4 and failed == 0

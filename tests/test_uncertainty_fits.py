@@ -319,3 +319,23 @@ def test_quantile_is_required_and_keyword_only():
 def test_gaussian_fit_bad_options(kwargs, error, match):
     with pytest.raises(error, match=match):
         uf.fit_gaussian_linear(X_OK, Y_OK, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# The printed examples in the docstrings
+# ---------------------------------------------------------------------------------------------
+
+def _run_doctests(obj, name):
+    import doctest
+
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in doctest.DocTestFinder().find(obj, name):
+        runner.run(test)
+    return runner.summarize(verbose=False)
+
+
+def test_docstring_examples_print_what_they_say():
+    failed, attempted = _run_doctests(uf, "lossviz.uncertainty_fits")
+    assert attempted >= 6 and failed == 0
+    failed, attempted = _run_doctests(data.noisy_line, "noisy_line")
+    assert attempted >= 4 and failed == 0
