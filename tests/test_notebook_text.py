@@ -100,7 +100,7 @@ def recap_problem(summary: str, own_stem: str, stems: list[str], titles: dict[st
         if stem == own_stem:
             continue
         number = stem[:2]
-        if re.search(rf"(?<![\d.]){number}(?![\d.%])", summary):
+        if re.search(rf"(?<![\d./]){number}(?![\d.%/])", summary):
             return f"names notebook {number}"
         if titles[stem].lower() in summary.lower():
             return f"quotes the title of {stem}"
@@ -125,6 +125,9 @@ def test_recap_check_rejects_a_recap():
                          titles) == "names notebook 03"
     assert recap_problem("Logits, softmax and 0.05 probabilities.", "02_cross_entropy_cat_dog_bird",
                          stems, titles) == ""
+    # a fraction is a number, not a notebook: 01's "MSE (= 11/3)" does not name notebook 11
+    assert recap_problem("MSE (= 11/3) on three houses.", "01_mse_house_prices", stems,
+                         titles) == ""
 
 
 @pytest.mark.parametrize("path", NUMBERED, ids=lambda p: p.name)

@@ -1,4 +1,4 @@
-"""Self-checking exercises for the lossviz notebooks 01-08.
+"""Self-checking exercises for the lossviz notebooks 01-11.
 
 Each exercise has an id ``"NN.k"`` (notebook NN, exercise k). In a notebook::
 
