@@ -13,6 +13,7 @@ import numpy as np
 from ._checks import (
     as_float_array,
     check_distribution_rows,
+    check_finite,
     check_not_empty,
     check_real,
     check_reduction,
@@ -38,9 +39,18 @@ def _brier_inputs(p, y_true, fn, reduction):
     """('binary', p, y, None) or ('classes', p2 (N, C), labels (N,), batch shape)."""
     check_reduction(reduction, fn)
     a = as_float_array(p, "p", fn)
-    y_shape = np.shape(y_true) if not isinstance(y_true, (str, bytes)) else None
+    if y_true is None or isinstance(y_true, (str, bytes)):
+        as_float_array(y_true, "y_true", fn)  # raises the TypeError naming y_true
+    try:
+        y_shape = np.shape(y_true)
+    except (ValueError, TypeError):  # a ragged list
+        as_float_array(y_true, "y_true", fn)  # raises the TypeError naming y_true
+        raise
     if y_shape == a.shape:
         a, b = float_pair(a, y_true, fn, reduction, names=("p", "y_true"))
+        # NaN passes the range checks (every comparison with it is False): refuse it first
+        check_finite(a, "p", fn)
+        check_finite(b, "y_true", fn)
         check_unit_interval(a, "p", fn, _P_HINT)
         check_unit_interval(b, "y_true", fn, _Y_HINT)
         return "binary", a, b, None
