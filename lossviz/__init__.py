@@ -19,7 +19,7 @@ Examples
 >>> print(f"{lv.mse([4, 2, 3], [3, 5, 2]):.4f}")
 3.6667
 >>> sorted(lv.LOSSES)[:3]
-['binary_cross_entropy', 'binary_cross_entropy_with_logits', 'cross_entropy']
+['binary_cross_entropy', 'binary_cross_entropy_with_logits', 'brier_score']
 """
 
 from .activations import log_sigmoid, log_softmax, logsumexp, sigmoid, sigmoid_grad, softmax
@@ -51,8 +51,12 @@ AND_GRAD = {
     "cross_entropy": cross_entropy_and_grad,
 }
 
-#: Every loss with its gradient: name -> (loss, loss_grad). Tests and the
-#: slider explorers iterate over this.
+#: Every loss with its gradient: name -> (loss, loss_grad), each called as
+#: ``loss(first, target, *, reduction=...)`` (first = predictions, probabilities, logits, or
+#: for kl_div the log-probabilities of the prediction). Tests and the loss-curve explorer
+#: iterate over this. Not here, because they are called differently: entropy (one argument,
+#: no gradient), gaussian_nll (three arguments; its gradient is a pair) and pinball_loss
+#: (needs ``quantile=``).
 LOSSES = {
     "mse": (mse, mse_grad),
     "mae": (mae, mae_grad),
@@ -64,14 +68,6 @@ LOSSES = {
     ),
     "cross_entropy": (cross_entropy, cross_entropy_grad),
     "soft_cross_entropy": (soft_cross_entropy, soft_cross_entropy_grad),
-}
-
-#: The newer losses whose (loss, grad) take (first argument, target, *, reduction=...) like
-#: those of :data:`LOSSES`: name -> (loss, loss_grad). They are kept apart because
-#: the loss-curve explorer offers every entry of :data:`LOSSES` as a curve over one number.
-#: Not here: entropy (one argument), gaussian_nll (three; its gradient is a pair) and
-#: pinball_loss (needs ``quantile=``).
-EXTRA_LOSSES = {
     "kl_div": (kl_div, kl_div_grad),
     "sigmoid_focal_loss": (sigmoid_focal_loss, sigmoid_focal_loss_grad),
     "brier_score": (brier_score, brier_score_grad),
@@ -79,7 +75,6 @@ EXTRA_LOSSES = {
 
 __all__ = [
     "AND_GRAD",
-    "EXTRA_LOSSES",
     "LOSSES",
     "binary_cross_entropy",
     "binary_cross_entropy_grad",

@@ -18,6 +18,20 @@ def _inputs(name, rng, dtype):
         "label_smoothing": 0.1}
 
 
+@pytest.mark.parametrize("name", sorted(lv.LOSSES))
+def test_and_grad_registry_lists_exactly_the_fused_functions(name):
+    # every registered loss with an exported lossviz.<name>_and_grad has it in AND_GRAD, and
+    # AND_GRAD lists nothing else (kl_div, sigmoid_focal_loss, brier_score have no fused form)
+    fused = getattr(lv, f"{name}_and_grad", None)
+    assert lv.AND_GRAD.get(name) is fused
+    assert (fused is not None) == (name in ("mse", "binary_cross_entropy_with_logits",
+                                            "cross_entropy"))
+
+
+def test_and_grad_names_are_registered_losses():
+    assert set(lv.AND_GRAD) <= set(lv.LOSSES)
+
+
 @pytest.mark.parametrize("name", sorted(lv.AND_GRAD))
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

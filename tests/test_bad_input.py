@@ -24,8 +24,20 @@ _VALID = {
     "cross_entropy": ("logits", [[1.0, 2.0, -1.0], [0.0, 3.0, 1.0]], [0, 2]),
     "soft_cross_entropy": ("logits", [[1.0, 2.0, -1.0], [0.0, 3.0, 1.0]],
                            [[0.5, 0.5, 0.0], [0.0, 0.25, 0.75]]),
+    # kl_div, as torch: input = log-probabilities of the prediction, target = the distribution
+    "kl_div": ("input", np.log([[0.5, 0.3, 0.2], [0.2, 0.2, 0.6]]).tolist(),
+               [[0.5, 0.3, 0.2], [0.2, 0.2, 0.6]]),
+    "sigmoid_focal_loss": ("logits", [-1.0, 0.5, 3.0], [0.0, 1.0, 1.0]),
+    # the binary form (the class form, (N, C) rows with integer labels, is tested below)
+    "brier_score": ("p", [0.2, 0.5, 0.9], [0.0, 1.0, 1.0]),
 }
-ELEMENTWISE = ["mse", "mae", "huber", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
+ELEMENTWISE = ["mse", "mae", "huber", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+               "sigmoid_focal_loss"]
+
+
+def _target_name(name):
+    """The name a loss gives its second argument in messages (kl_div keeps torch's "target")."""
+    return "target" if name == "kl_div" else "y_true"
 
 
 def _functions(names):
@@ -36,6 +48,13 @@ def _functions(names):
 
 ALL = list(_functions(sorted(_VALID)))
 PAIRS = list(_functions(ELEMENTWISE))
+# every loss whose empty input with "mean" is refused by this test (cross-entropy's empty
+# batch of logits has its own test below)
+EMPTY = list(_functions([*ELEMENTWISE, "kl_div", "brier_score"]))
+
+
+def test_every_registered_loss_has_valid_input_here():
+    assert set(_VALID) == set(lv.LOSSES)
 
 
 def test_valid_inputs_are_accepted_by_every_function():
@@ -50,7 +69,7 @@ def test_valid_inputs_are_accepted_by_every_function():
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "fn"), PAIRS)
+@pytest.mark.parametrize(("name", "fn"), [*PAIRS, *_functions(["kl_div"])])
 @pytest.mark.parametrize(("shape_x", "shape_y"), [((3,), (3, 1)), ((3, 1), (3,)), ((3,), (1,)),
                                                   ((2, 3), (3,)), ((3,), (4,))])
 def test_shape_mismatch_is_refused(name, fn, shape_x, shape_y):
@@ -58,12 +77,28 @@ def test_shape_mismatch_is_refused(name, fn, shape_x, shape_y):
     # every target; torch only warns. lossviz refuses and says how to reshape.
     arg = _VALID[name][0]
     x, y = np.full(shape_x, 0.5), np.full(shape_y, 0.5)
-    message = (rf"{arg} has shape {re.escape(str(shape_x))} but y_true has shape "
+    if name == "kl_div":
+        x = np.full(shape_x, -0.5)  # log-probabilities
+    message = (rf"{arg} has shape {re.escape(str(shape_x))} but {_target_name(name)} has shape "
                rf"{re.escape(str(shape_y))}.*(?i:reshape)")
     with pytest.raises(ValueError, match=message):
         fn(x, y)
     with pytest.raises(ValueError, match=message):
         fn(x, y, reduction="none")
+
+
+@pytest.mark.parametrize("fn", [lv.brier_score, lv.brier_score_grad])
+@pytest.mark.parametrize(("shape_x", "shape_y"), [((3,), (3, 1)), ((3,), (1,)), ((2, 3), (3,)),
+                                                  ((3,), (4,))])
+def test_brier_score_shapes_fit_neither_form(fn, shape_x, shape_y):
+    # neither p.shape == y_true.shape (binary) nor y_true.shape == p.shape[:-1] (classes)
+    with pytest.raises(ValueError, match=rf"p has shape {re.escape(str(shape_x))} and y_true has "
+                                         rf"shape {re.escape(str(shape_y))}.*binary probabilities"
+                                         r".*\(N, C\).*integer class labels"):
+        fn(np.full(shape_x, 0.5), np.full(shape_y, 0.5))
+    # (3, 1) probabilities with 3 labels take the class form: the labels must be integers
+    with pytest.raises(TypeError, match=r"y_true must hold integer class indices"):
+        fn(np.full((3, 1), 1.0), np.full(3, 0.5))
 
 
 @pytest.mark.parametrize("fn", [lv.soft_cross_entropy, lv.soft_cross_entropy_grad])
@@ -98,7 +133,7 @@ def test_nan_and_inf_are_refused(name, fn, bad, where):
             return
         y = y.astype(float)
         y.flat[1] = bad
-        arg_named = "y_true"
+        arg_named = _target_name(name)
     what = "NaN" if np.isnan(bad) else "infinite"
     # the message names the argument, the bad value and where it is, and what to do
     message = rf"{arg_named} contains (an )?{what}.*index.*fix"
@@ -106,6 +141,9 @@ def test_nan_and_inf_are_refused(name, fn, bad, where):
         # an infinite probability or binary target is first of all outside [0, 1]
         # (binary_cross_entropy_with_logits checks finiteness of both arguments first)
         message = rf"{arg_named} must lie in \[0, 1\].*{'-' if bad < 0 else ''}inf.*index"
+    if name == "kl_div" and where == "first" and bad == -np.inf:
+        # log q = -inf is the log of a predicted probability 0: the message says so
+        message = r"input contains -inf, the log of a predicted probability 0.*log_softmax"
     with warnings.catch_warnings():
         # some losses compute first and check the (cheap) result afterwards, so inf - inf may
         # raise numpy's RuntimeWarning on the way to the ValueError; the error is what counts
@@ -116,12 +154,25 @@ def test_nan_and_inf_are_refused(name, fn, bad, where):
             fn(x, y, reduction="none")
 
 
-@pytest.mark.parametrize(("name", "fn"), PAIRS)
+@pytest.mark.parametrize("fn", [lv.brier_score, lv.brier_score_grad])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_brier_score_class_form_refuses_nan_and_inf(fn, bad):
+    p = np.array([[0.5, 0.3, 0.2], [0.2, 0.2, 0.6]])
+    p[1, 1] = bad
+    what = "NaN" if np.isnan(bad) else "an infinite value"
+    with pytest.raises(ValueError, match=rf"p contains {what}.*index \(1, 1\).*fix"):
+        fn(p, [0, 2])
+    # labels are integers: a float label (NaN or not) is refused as such
+    with pytest.raises(TypeError, match=r"y_true must hold integer class indices"):
+        fn([[0.5, 0.3, 0.2]], np.array([bad]))
+
+
+@pytest.mark.parametrize(("name", "fn"), EMPTY)
 def test_empty_input_with_mean_is_refused(name, fn):
     # the mean of no losses is 0/0; torch returns nan, lossviz explains
     arg = _VALID[name][0]
     with pytest.raises(ValueError, match=rf"{arg} is empty.*reduction='sum'"):
-        fn([], [])
+        fn([], [], reduction="mean")  # explicit: the focal loss defaults to "none"
     # "sum" of nothing is a well-defined 0
     assert np.sum(fn([], [], reduction="sum")) == 0
 
@@ -136,7 +187,10 @@ def test_empty_batch_of_logits_with_mean_is_refused(fn):
 @pytest.mark.parametrize("reduction", ["avg", "Mean", "", None, "elementwise_mean"])
 def test_unknown_reduction_is_refused(name, fn, reduction):
     _, x, y = _VALID[name]
-    with pytest.raises(ValueError, match=r"reduction must be one of 'mean', 'sum' or 'none', "
+    # kl_div also takes torch's "batchmean" (the KL divergence per example) and lists it
+    choices = ("'mean', 'sum', 'none', 'batchmean'" if name == "kl_div"
+               else "'mean', 'sum' or 'none'")
+    with pytest.raises(ValueError, match=rf"reduction must be one of {choices}, "
                                          rf"got {re.escape(repr(reduction))}"):
         fn(x, y, reduction=reduction)
 
@@ -317,7 +371,7 @@ def test_non_numeric_first_argument(name, fn, bad):
 @pytest.mark.parametrize("bad", NON_NUMERIC)
 def test_non_numeric_targets(name, fn, bad):
     _, x, _ = _VALID[name]
-    with pytest.raises(TypeError, match=r"y_true (must|could not)"):
+    with pytest.raises(TypeError, match=rf"{_target_name(name)} (must|could not)"):
         fn(x, bad)
 
 

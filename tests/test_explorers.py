@@ -517,6 +517,68 @@ def test_loss_curve_values_match_the_registry():
     # logits (ln 8, 0, 0): p = (0.8, 0.1, 0.1) = the target, so the gradient p − t is 0
     assert ex.readout["grad"] == pytest.approx(0.0, abs=1e-12)
     assert "stops" in ex.alt_text
+    ex.set(loss="brier_score", prediction=0.25)
+    # (p − y)² = (0.25 − 1)² = 0.5625; d/dp = 2 (p − y) = −1.5
+    assert ex.readout == pytest.approx({"loss": 0.5625, "grad": -1.5})
+    ex.set(loss="sigmoid_focal_loss", prediction=0.0)
+    # z = 0, y = 1: p = 1/2, α_t = 0.25, (1 − p_t)² = 0.25, BCE ln 2: 0.0625 ln 2 = 0.04332;
+    # d/dz = −α σ(−z)² [2 σ(z) softplus(−z) + σ(−z)] = −0.25 · 0.25 · (ln 2 + 0.5) = −0.07457
+    assert ex.readout == pytest.approx({"loss": 0.0625 * math.log(2),
+                                        "grad": -0.0625 * (math.log(2) + 0.5)})
+    ex.set(loss="kl_div", prediction=0.0)
+    # logits (0, 0, 0): q = (1/3, 1/3, 1/3); KL(t ‖ q) = 0.8 ln(0.8·3) + 2 · 0.1 ln(0.1·3)
+    # = 0.70037 − 0.24079 = 0.45958; d/dz₀ = q₀ − t₀ = 1/3 − 0.8 = −7/15
+    assert ex.readout == pytest.approx({"loss": 0.8 * math.log(2.4) + 0.2 * math.log(0.3),
+                                        "grad": -7 / 15})
+    ex.set(loss="kl_div", prediction=math.log(8))
+    # q = (0.8, 0.1, 0.1) = t: the divergence and its gradient are 0
+    assert ex.readout["loss"] == pytest.approx(0.0, abs=1e-12)
+    assert ex.readout["grad"] == pytest.approx(0.0, abs=1e-12)
+    assert "stops" in ex.alt_text
+
+
+def test_loss_curve_kl_gradient_by_the_chain_rule_is_q0_minus_t0():
+    # d/dz₀ = g₀ − q₀ Σ_j g_j with g = kl_div_grad = −t: −t₀ + q₀ · 1 = q₀ − t₀, the same
+    # gradient as soft cross-entropy's, whose curve lies H(t) higher (CE = H(t) + KL)
+    x = np.linspace(-6.0, 6.0, 241)
+    loss, grad = E._loss_and_grad("kl_div", x)
+    q0 = np.exp(x) / (np.exp(x) + 2.0)
+    np.testing.assert_allclose(grad, q0 - 0.8, rtol=1e-12, atol=1e-15)
+    ce, ce_grad = E._loss_and_grad("soft_cross_entropy", x)
+    np.testing.assert_allclose(grad, ce_grad, rtol=1e-12, atol=1e-15)
+    # H(0.8, 0.1, 0.1) = −0.8 ln 0.8 − 0.2 ln 0.1 = 0.17851 + 0.46052 = 0.63903
+    h = -0.8 * math.log(0.8) - 0.2 * math.log(0.1)
+    assert float(lv.entropy([0.8, 0.1, 0.1])) == pytest.approx(h, rel=1e-14)
+    np.testing.assert_allclose(ce - loss, h, rtol=1e-12)
+    assert loss.min() >= 0.0  # a divergence; 0 only at q = t (z₀ = ln 8)
+    # the loss is the sum of the three per-class terms t_j (ln t_j − ln q_j)
+    q = np.stack([q0, (1 - q0) / 2, (1 - q0) / 2], axis=1)
+    t = np.array([0.8, 0.1, 0.1])
+    np.testing.assert_allclose(loss, (t * (np.log(t) - np.log(q))).sum(axis=1), rtol=1e-10,
+                               atol=1e-14)
+
+
+def test_loss_curve_titles_units_and_colours_of_every_loss():
+    import inspect
+
+    assert set(lp.LOSS_COLORS) == set(lv.LOSSES)
+    # the focal loss is drawn with its defaults, named in the title
+    params = inspect.signature(lv.sigmoid_focal_loss).parameters
+    assert (params["gamma"].default, params["alpha"].default) == (2.0, 0.25)
+    units = {"brier_score": "squared probability", "sigmoid_focal_loss": "nats",
+             "kl_div": "nats", "mse": "units of y²", "cross_entropy": "nats"}
+    titles = {"brier_score": "Brier score", "sigmoid_focal_loss": "focal loss (on a logit), "
+              "γ = 2, α = 0.25", "kl_div": "KL divergence KL(t ‖ softmax(z))"}
+    ex = E.loss_curve_explorer()
+    for name in lv.LOSSES:
+        ex.controls["loss"].value = name
+        ax_l = ex._artists["ax_l"]
+        assert to_hex(ex._artists["lc"].line.get_color()) == to_hex(lp.LOSS_COLORS[name])
+        if name in units:
+            assert ax_l.get_ylabel() == f"loss ({units[name]})", name
+        if name in titles:
+            assert ax_l.get_title().startswith(titles[name]), name
+            assert ex.alt_text.startswith(titles[name][:1].upper() + titles[name][1:]), name
 
 
 def test_changing_the_loss_resets_the_prediction_slider():
@@ -568,6 +630,23 @@ def test_loss_curve_snapshot_uses_each_loss_default_prediction():
     assert "δ = 0.50" in titles[2] and "loss 0.875" in titles[2]
     with pytest.raises(ValueError, match="outside"):
         ex.snapshot([{"loss": "binary_cross_entropy", "prediction": 2.0}])
+
+
+def test_loss_curve_snapshot_defaults_of_the_newer_losses():
+    fig = E.loss_curve_explorer().snapshot([{"loss": "brier_score"},
+                                            {"loss": "sigmoid_focal_loss"}, {"loss": "kl_div"}])
+    titles = [sf._suptitle.get_text() for sf in fig.subfigs]
+    # p = 0.6, y = 1: (0.6 − 1)² = 0.16, gradient 2 (0.6 − 1) = −0.8
+    assert titles[0] == "Brier score (on a probability) at 0.60: loss 0.160, gradient −0.800"
+    # z = 0.5, y = 1: σ(−0.5) = 0.37754, softplus(−0.5) = 0.47408; 0.25 · 0.37754² · 0.47408
+    # = 0.01689; d/dz = −0.25 · 0.37754² (2 · 0.62246 · 0.47408 + 0.37754) = −0.03448
+    assert titles[1] == ("focal loss (on a logit), γ = 2, α = 0.25 at 0.50: loss 0.017, "
+                         "gradient −0.034")
+    # z₀ = 0.5: q₀ = e^0.5 / (e^0.5 + 2) = 0.45186, q₁ = q₂ = 0.27407; KL = 0.8 ln(0.8 / 0.45186)
+    # + 0.2 ln(0.1 / 0.27407) = 0.45699 − 0.20164 = 0.25534; gradient q₀ − 0.8 = −0.34814
+    assert titles[2] == "KL divergence KL(t ‖ softmax(z)) at 0.50: loss 0.255, gradient −0.348"
+    with pytest.raises(ValueError, match=r"outside \[0.01, 0.99\] for loss 'brier_score'"):
+        E.loss_curve_explorer().snapshot([{"loss": "brier_score", "prediction": 1.5}])
 
 
 def test_snapshot_titles_show_the_numbers():

@@ -209,6 +209,54 @@ def test_bce_clamp_threshold(dtype):
 
 
 # --------------------------------------------------------------------------------------------
+# Focal loss and KL divergence at huge logits
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("big", HUGE)
+def test_sigmoid_focal_loss_huge_logits_exact(dtype, big):
+    # alpha_t (1 - p_t)^2 * BCE. Confidently wrong (z = +big, y = 0; z = -big, y = 1): 1 - p_t = 1
+    # and BCE = big, so 0.75 big and 0.25 big; confidently right: 0. The gradient is
+    # alpha_t (sigma(z) - y) = 0.75 and -0.25 (the (1 - p_t)^gamma factor's derivative is 0 there).
+    z = as_dtype([big, -big, big, -big], dtype)
+    y = as_dtype([0, 1, 1, 0], dtype)
+    with strict():
+        terms = lv.sigmoid_focal_loss(z, y)
+        total = lv.sigmoid_focal_loss(z, y, reduction="sum")
+        grad = lv.sigmoid_focal_loss_grad(z, y, reduction="none")
+    b = dtype(big)
+    np.testing.assert_allclose(terms, as_dtype([0.75 * b, 0.25 * b, 0, 0], dtype), rtol=1e-7)
+    assert total == pytest.approx(b, rel=1e-6)  # 0.75 big + 0.25 big
+    np.testing.assert_array_equal(grad, as_dtype([0.75, -0.25, 0.0, 0.0], dtype))
+    for v in (terms, total, grad):
+        check_dtype(v, dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("big", HUGE)
+def test_kl_div_of_log_softmax_of_huge_logits(dtype, big):
+    # logits (big, 0) and (0, big): log_softmax = (0, -big) and (-big, 0), exact. Against the
+    # targets (0.5, 0.5) and (1, 0): 0.5 (ln 0.5 - 0) + 0.5 (ln 0.5 + big) = ln 0.5 + big / 2,
+    # and 1 (ln 1 + big) + 0 = big; "batchmean" halves the sum.
+    z = as_dtype([[big, 0.0], [0.0, big]], dtype)
+    t = as_dtype([[0.5, 0.5], [1.0, 0.0]], dtype)
+    with strict():
+        log_q = lv.log_softmax(z)
+        per = lv.kl_div(log_q, t, reduction="none")
+        kl = lv.kl_div(log_q, t, reduction="batchmean")
+        g = lv.kl_div_grad(log_q, t, reduction="batchmean")
+    b = dtype(big)
+    np.testing.assert_array_equal(log_q, as_dtype([[0.0, -b], [-b, 0.0]], dtype))
+    np.testing.assert_allclose(per, as_dtype([[0.5 * math.log(0.5), 0.5 * math.log(0.5) + b / 2],
+                                              [b, 0.0]], dtype), rtol=1e-6)
+    assert kl == pytest.approx((math.log(0.5) + 1.5 * float(b)) / 2, rel=1e-6)
+    np.testing.assert_array_equal(g, -t / 2)  # -target / batch size
+    for v in (per, kl, g):
+        check_dtype(v, dtype)
+
+
+# --------------------------------------------------------------------------------------------
 # Dtypes
 # --------------------------------------------------------------------------------------------
 
@@ -227,6 +275,13 @@ def _inputs(name, dtype):
     if name == "soft_cross_entropy":
         return (as_dtype([[1.0, 2.0, -1.0], [0.0, 3.0, 1.0]], dtype),
                 as_dtype([[0.5, 0.5, 0.0], [0.0, 0.25, 0.75]], dtype))
+    if name == "kl_div":  # input: log-probabilities of the prediction
+        return (as_dtype(np.log([[0.5, 0.3, 0.2], [0.1, 0.6, 0.3]]), dtype),
+                as_dtype([[0.2, 0.3, 0.5], [0.0, 0.5, 0.5]], dtype))
+    if name == "sigmoid_focal_loss":
+        return as_dtype([-2.0, 0.5, 3.0], dtype), as_dtype([0, 1, 1], dtype)
+    if name == "brier_score":  # class probabilities with integer labels
+        return as_dtype([[0.5, 0.3, 0.2], [0.1, 0.6, 0.3]], dtype), np.array([0, 2])
     raise AssertionError(name)
 
 
@@ -267,6 +322,17 @@ def test_ints_and_lists_give_float64(name):
         value = loss(np.array([[0, 1, 2]]), np.array([2]))
         check_dtype(value, np.float64)
         assert value == pytest.approx(math.log(1 + math.exp(-1) + math.exp(-2)), rel=1e-14)
+    if name == "sigmoid_focal_loss":
+        # integer logits 0: p = 1/2 for both; y = 1: 0.25 * 0.5^2 * ln 2; y = 0: 0.75 * 0.5^2 * ln 2
+        value = loss(np.array([0, 0]), np.array([1, 0]))
+        check_dtype(value, np.float64)
+        np.testing.assert_allclose(value, [0.0625 * math.log(2), 0.1875 * math.log(2)],
+                                   rtol=1e-14)
+    if name == "brier_score":
+        # 0/1 integer predictions are probabilities too: (0 - 1)^2 and (1 - 1)^2, mean 1/2
+        value = loss(np.array([0, 1]), np.array([1, 1]))
+        check_dtype(value, np.float64)
+        assert value == 0.5
 
 
 def test_ints_to_mse_is_exact_float64():

@@ -2,7 +2,8 @@
 
 The registry ``lossviz.LOSSES`` drives the tests, so a loss added to it without a correct
 gradient fails here. Inputs stay away from kinks (MAE at an error of 0, Huber at |error| = delta)
-where the derivative is not defined and finite differences straddle two slopes.
+where the derivative is not defined and finite differences straddle two slopes, and kl_div's
+log-probabilities stay far enough below 0 that a finite-difference step never makes one positive.
 """
 
 import warnings
@@ -63,6 +64,36 @@ def _cases(name):
             logits = rng.normal(scale=2.0, size=(5, 4))
             cases.append((logits, rng.dirichlet(np.ones(4), size=5), {"label_smoothing": ls}))
             cases.append((rng.normal(size=3), rng.dirichlet(np.ones(3)), {"label_smoothing": ls}))
+    elif name == "kl_div":
+        # input: log q of predicted distributions (every q <= 0.9, so log q <= -0.1); target:
+        # distributions with a zero (its terms count 0), or log-probabilities with log_target
+        log_q = lv.log_softmax(rng.normal(scale=0.5, size=(5, 4)))
+        assert log_q.max() < -0.1
+        t = rng.dirichlet(np.ones(4), size=5)
+        t[0] = [0.0, 0.25, 0.75, 0.0]
+        cases.append((log_q, t, {}))
+        cases.append((log_q, np.log(rng.dirichlet(np.ones(4), size=5)), {"log_target": True}))
+        cases.append((np.log([0.2, 0.5, 0.3]), np.array([0.6, 0.1, 0.3]), {}))  # one row (C,)
+        cases.append((np.float64(np.log(0.25)), np.float64(0.5), {}))  # 0-d, as torch allows
+    elif name == "sigmoid_focal_loss":
+        # |z| <= 4 keeps 1 - p_t >= 0.018, where (1 - p_t)^(gamma - 1) is smooth for gamma 0.5
+        for shape in [(6,), (2, 3)]:
+            z = rng.uniform(-4.0, 4.0, size=shape)
+            cases.append((z, (rng.random(shape) < 0.5).astype(float), {}))  # alpha .25, gamma 2
+            cases.append((z, rng.uniform(0, 1, size=shape), {"alpha": -1.0, "gamma": 0.5}))
+            cases.append((z, (rng.random(shape) < 0.5).astype(float),
+                          {"alpha": 0.8, "gamma": 3.0}))
+        cases.append((np.float64(-0.7), np.float64(1.0), {}))  # a single logit, 0-d
+    elif name == "brier_score":
+        # binary (element-wise, hard and soft labels, multi-label (N, L)), and class
+        # probabilities (N, C) with integer labels (one term per row)
+        for shape in [(6,), (2, 3)]:
+            p = rng.uniform(0.05, 0.95, size=shape)
+            cases.append((p, (rng.random(shape) < 0.5).astype(float), {}))
+            cases.append((p, rng.uniform(0, 1, size=shape), {}))
+        cases.append((np.float64(0.3), np.float64(1.0), {}))  # a single probability, 0-d
+        cases.append((rng.dirichlet(np.ones(4), size=5), rng.integers(0, 4, size=5), {}))
+        cases.append((np.array([0.7, 0.2, 0.1]), 2, {}))  # one example (C,), one label
     else:  # pragma: no cover - a new loss must get inputs here
         raise AssertionError(f"no gradient test inputs for registered loss {name!r}")
     return cases
@@ -77,7 +108,8 @@ def _params():
 
 def test_registry_lists_every_loss_with_its_gradient():
     expected = {"mse", "mae", "huber", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-                "cross_entropy", "soft_cross_entropy"}
+                "cross_entropy", "soft_cross_entropy", "kl_div", "sigmoid_focal_loss",
+                "brier_score"}
     assert set(lv.LOSSES) == expected
     for name, (loss, grad) in lv.LOSSES.items():
         assert loss is getattr(lv, name)
@@ -95,6 +127,16 @@ def test_grad_matches_finite_differences(name, case, reduction):
         def total(x_):
             # for reduction="none" the gradient is that of the sum (what autograd gives)
             return np.sum(loss(x_, y_true, reduction=reduction, **opts))
+
+        if name == "brier_score" and np.asarray(y_true).dtype.kind == "i":
+            # Class form: a step in one p_c leaves the simplex, which brier_score refuses. Its
+            # gradient treats each p_c as a free number: differentiate the same sum written with
+            # one-hot rows (the binary form, element-wise), divided by the rows for "mean".
+            onehot = np.eye(x.shape[-1])[y_true]
+            rows = onehot.size // x.shape[-1] if reduction == "mean" else 1
+
+            def total(x_):
+                return np.sum(loss(x_, onehot, reduction="sum")) / rows
 
         analytic = np.asarray(grad(x, y_true, reduction=reduction, **opts))
         numeric = lv.numerical_grad(total, x)

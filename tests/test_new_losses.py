@@ -380,13 +380,34 @@ def test_float32_in_float32_out(name):
         assert np.asarray(o).dtype == np.float64, name
 
 
-def test_extra_losses_registry():
-    assert set(lv.EXTRA_LOSSES) == {"kl_div", "sigmoid_focal_loss", "brier_score"}
-    for name, (loss, grad) in lv.EXTRA_LOSSES.items():
+NEW_IN_LOSSES = ("kl_div", "sigmoid_focal_loss", "brier_score")
+
+
+def test_losses_registry_holds_the_new_losses():
+    # one registry: the new losses that are called like the others are entries of LOSSES
+    for name in NEW_IN_LOSSES:
+        loss, grad = lv.LOSSES[name]
         assert loss is getattr(lv, name)
         assert grad is getattr(lv, f"{name}_grad")
-    # LOSSES (the curve explorer's list) is unchanged
-    assert set(lv.LOSSES).isdisjoint(lv.EXTRA_LOSSES)
+    assert not hasattr(lv, "EXTRA_LOSSES")
+    # called differently, so not registered: one argument, three arguments, quantile=
+    assert {"entropy", "gaussian_nll", "pinball_loss"}.isdisjoint(lv.LOSSES)
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _softplus(z):
+    return math.log1p(math.exp(z))
+
+
+def _focal_by_hand(z, y):
+    """(loss, d loss / dz) of one logit z with label y at alpha = 0.25, gamma = 2."""
+    s, s_neg = _sigmoid(z), _sigmoid(-z)
+    if y == 0:
+        return (0.75 * s**2 * _softplus(z), 0.75 * s**2 * (2 * s_neg * _softplus(z) + s))
+    return (0.25 * s_neg**2 * _softplus(-z), -0.25 * s_neg**2 * (2 * s * _softplus(-z) + s_neg))
 
 
 CASES = {
@@ -396,16 +417,38 @@ CASES = {
                                                                              [1.0, 1.0]])),
     "brier_score": (np.array([[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]]), np.array([0, 2])),
 }
+# The "none" terms and the gradient of their sum, by hand:
+BY_HAND = {
+    # p (ln p - ln q) per element, 0 where p = 0; gradient -p (input is log q)
+    "kl_div": (
+        [[0.2 * math.log(0.2 / 0.5), 0.3 * math.log(0.3 / 0.3), 0.5 * math.log(0.5 / 0.2)],
+         [0.0, 0.5 * math.log(0.5 / 0.1), 0.5 * math.log(0.5 / 0.8)]],
+        [[-0.2, -0.3, -0.5], [-0.0, -0.5, -0.5]]),
+    # defaults alpha = 0.25, gamma = 2: alpha_t (1 - p_t)^2 BCE, so with s = sigma(z)
+    #   y = 0: 0.75 s(z)^2 softplus(z),   d/dz = 0.75 s(z)^2 [2 s(-z) softplus(z) + s(z)]
+    #   y = 1: 0.25 s(-z)^2 softplus(-z), d/dz = -0.25 s(-z)^2 [2 s(z) softplus(-z) + s(-z)]
+    "sigmoid_focal_loss": (
+        [[_focal_by_hand(-1.0, 0)[0], _focal_by_hand(0.5, 1)[0]],
+         [_focal_by_hand(2.0, 1)[0], _focal_by_hand(-0.3, 1)[0]]],
+        [[_focal_by_hand(-1.0, 0)[1], _focal_by_hand(0.5, 1)[1]],
+         [_focal_by_hand(2.0, 1)[1], _focal_by_hand(-0.3, 1)[1]]]),
+    # per row sum_c (p_c - onehot_c)^2: 0.5^2 + 0.3^2 + 0.2^2 = 0.38, 0.1^2 + 0.1^2 + 0.2^2 = 0.06;
+    # gradient 2 (p - onehot)
+    "brier_score": ([0.38, 0.06], [[-1.0, 0.6, 0.4], [0.2, 0.2, -0.4]]),
+}
 
 
-@pytest.mark.parametrize("name", sorted(lv.EXTRA_LOSSES))
-def test_extra_losses_mean_sum_none_are_consistent(name):
-    loss, grad = lv.EXTRA_LOSSES[name]
+@pytest.mark.parametrize("name", NEW_IN_LOSSES)
+def test_new_registered_losses_mean_sum_none_by_hand(name):
+    loss, grad = lv.LOSSES[name]
     x, y = CASES[name]
-    terms = loss(x, y, reduction="none")
-    n = np.size(terms)
-    assert loss(x, y, reduction="sum") == pytest.approx(terms.sum(), rel=1e-14)
-    assert loss(x, y, reduction="mean") == pytest.approx(terms.sum() / n, rel=1e-14)
+    terms, g_sum = BY_HAND[name]
+    terms = np.array(terms)
+    n = terms.size  # "mean" divides by the number of terms: 6 elements, 4 elements, 2 rows
+    np.testing.assert_allclose(loss(x, y, reduction="none"), terms, rtol=1e-13, atol=1e-16)
+    assert loss(x, y, reduction="sum") == pytest.approx(terms.sum(), rel=1e-13)
+    assert loss(x, y, reduction="mean") == pytest.approx(terms.sum() / n, rel=1e-13)
+    np.testing.assert_allclose(grad(x, y, reduction="sum"), g_sum, rtol=1e-13, atol=1e-16)
     np.testing.assert_allclose(grad(x, y, reduction="mean"), grad(x, y, reduction="sum") / n,
                                rtol=1e-14)
     np.testing.assert_allclose(grad(x, y, reduction="none"), grad(x, y, reduction="sum"),
@@ -427,7 +470,7 @@ def test_binary_losses_still_importable_from_classification():
 def test_every_new_function_is_exported():
     new = ["entropy", "kl_div", "kl_div_grad", "brier_score", "brier_score_grad",
            "sigmoid_focal_loss", "sigmoid_focal_loss_grad", "gaussian_nll", "gaussian_nll_grad",
-           "pinball_loss", "pinball_loss_grad", "EXTRA_LOSSES"]
+           "pinball_loss", "pinball_loss_grad", "LOSSES"]
     for name in new:
         assert name in lv.__all__ and hasattr(lv, name)
     assert sorted(lv.__all__) == lv.__all__  # kept sorted
@@ -451,6 +494,15 @@ def test_docstring_examples_print_what_they_show(module):
 
     result = doctest.testmod(importlib.import_module(f"lossviz.{module}"))
     assert result.attempted > 0
+    assert result.failed == 0
+
+
+def test_package_docstring_examples_print_what_they_show():
+    # among them the first three names of sorted(LOSSES), which the new entries change
+    import doctest
+
+    result = doctest.testmod(lv)
+    assert result.attempted >= 3
     assert result.failed == 0
 
 

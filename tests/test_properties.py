@@ -93,6 +93,23 @@ def logits_and_soft_targets(draw):
 smoothing = st.sampled_from([0.0, 0.1, 0.5, 1.0])
 
 
+@st.composite
+def log_probabilities_and_targets(draw):
+    """kl_div's input (log_softmax of logits) and a target distribution (zeros allowed)."""
+    logits, t = draw(logits_and_soft_targets())
+    return lv.log_softmax(logits), t
+
+
+@st.composite
+def class_probabilities_and_labels(draw):
+    """brier_score's class form: (N, C) probability rows and integer labels (N,)."""
+    logits, labels = draw(logits_and_labels())
+    return lv.softmax(logits), labels
+
+
+focal_options = st.tuples(st.sampled_from([0.25, -1.0, 0.8]), st.sampled_from([0.0, 0.5, 2.0, 3.7]))
+
+
 def _loss_inputs(name):
     if name in ("mse", "mae"):
         return regression_pairs().map(lambda a: (*a, {}))
@@ -109,6 +126,14 @@ def _loss_inputs(name):
     if name == "soft_cross_entropy":
         return st.tuples(logits_and_soft_targets(), smoothing).map(
             lambda a: (*a[0], {"label_smoothing": a[1]}))
+    if name == "kl_div":
+        return log_probabilities_and_targets().map(lambda a: (*a, {}))
+    if name == "sigmoid_focal_loss":
+        return st.tuples(logits_and_binary_targets(), focal_options).map(
+            lambda a: (*a[0], {"alpha": a[1][0], "gamma": a[1][1]}))
+    if name == "brier_score":  # binary probabilities, or class probabilities with labels
+        return st.one_of(probabilities_and_targets(), class_probabilities_and_labels()).map(
+            lambda a: (*a, {}))
     raise AssertionError(f"no strategy for registered loss {name!r}")
 
 
@@ -129,6 +154,13 @@ def test_losses_are_non_negative(case, reduction):
     with logits_may_look_like_probabilities():
         value = np.asarray(loss(x, y_true, reduction=reduction, **opts))
     assert np.all(np.isfinite(value))
+    if name == "kl_div":
+        # KL is a sum over classes: a single term p_c (log p_c - log q_c) is negative wherever
+        # p_c < q_c; the row sums (the divergences) are not, up to rounding (q = softmax sums to
+        # 1 within a few ulps)
+        value = value.sum(axis=-1) if reduction == "none" else value
+        assert np.all(value >= -1e-12), f"{name}: negative divergence {value}"
+        return
     assert np.all(value >= 0), f"{name}: negative loss {value}"
 
 

@@ -7,6 +7,7 @@ under CI=true, where a missing torch fails the collection.
 """
 
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -218,6 +219,101 @@ def test_bce_with_logits_large_logits(reduction):
     close(lv.binary_cross_entropy_with_logits(z, y, reduction=reduction), expected,
           atol=rounding_tolerance(z, reduction))
     close(lv.binary_cross_entropy_with_logits_grad(z, y, reduction=reduction), expected_grad)
+
+
+# --------------------------------------------------------------------------------------------
+# Every entry of lossviz.LOSSES against its torch counterpart
+# --------------------------------------------------------------------------------------------
+
+
+def _torch_reduce(per, reduction):
+    return per.mean() if reduction == "mean" else per.sum() if reduction == "sum" else per
+
+
+def torch_focal(z, y, alpha=0.25, gamma=2.0, reduction="none"):
+    """torchvision.ops.sigmoid_focal_loss written out in torch (torchvision is not a dependency)."""
+    p = torch.sigmoid(z)
+    ce = F.binary_cross_entropy_with_logits(z, y, reduction="none")
+    p_t = p * y + (1 - p) * (1 - y)
+    loss = ce * (1 - p_t) ** gamma
+    if alpha >= 0:
+        loss = (alpha * y + (1 - alpha) * (1 - y)) * loss
+    return _torch_reduce(loss, reduction)
+
+
+def torch_brier(p, y, reduction="mean"):
+    """Binary form: ((p - y)**2) element-wise; class form: ((p - onehot)**2) summed per row."""
+    if y.dtype == torch.int64:
+        y = F.one_hot(y, p.shape[-1]).to(torch.float64)
+        return _torch_reduce(((p - y) ** 2).sum(-1), reduction)
+    return _torch_reduce((p - y) ** 2, reduction)
+
+
+def torch_kl_div(log_q, t, reduction="mean", log_target=False):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch: "mean" is not the KL divergence
+        return F.kl_div(log_q, t, reduction=reduction, log_target=log_target)
+
+
+TORCH_COUNTERPART = {
+    "mse": F.mse_loss,
+    "mae": F.l1_loss,
+    "huber": F.huber_loss,
+    "binary_cross_entropy": F.binary_cross_entropy,
+    "binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits,
+    "cross_entropy": F.cross_entropy,
+    "soft_cross_entropy": F.cross_entropy,  # with probability targets
+    "kl_div": torch_kl_div,
+    "sigmoid_focal_loss": torch_focal,
+    "brier_score": torch_brier,
+}
+
+
+def _registry_cases(name):
+    """(first argument, target, options) per registered loss: typical inputs, several forms."""
+    rng = _rng(sum(map(ord, name)))
+    if name in ("mse", "mae", "huber"):
+        return [(rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), {})]
+    if name == "binary_cross_entropy":
+        return [(rng.uniform(0.01, 0.99, size=7), rng.uniform(size=7), {})]
+    if name == "binary_cross_entropy_with_logits":
+        return [(rng.normal(scale=3.0, size=(2, 5)), (rng.random((2, 5)) < 0.5) * 1.0, {})]
+    if name == "cross_entropy":
+        return [(rng.normal(scale=2.0, size=(6, 4)), rng.integers(0, 4, size=6),
+                 {"label_smoothing": ls}) for ls in (0.0, 0.1)]
+    if name == "soft_cross_entropy":
+        return [(rng.normal(scale=2.0, size=(6, 4)), rng.dirichlet(np.ones(4), size=6), {})]
+    if name == "kl_div":
+        log_q = np.log(rng.dirichlet(np.ones(4), size=5))
+        t = rng.dirichlet(np.ones(4), size=5)
+        t[1] = [0.5, 0.0, 0.5, 0.0]  # zeros in the target count 0
+        return [(log_q, t, {}), (log_q, np.log(rng.dirichlet(np.ones(4), size=5)),
+                                 {"log_target": True})]
+    if name == "sigmoid_focal_loss":
+        z, y = rng.normal(scale=2.0, size=(3, 4)), (rng.random((3, 4)) < 0.5) * 1.0
+        y[0, :2] = [0.3, 0.8]  # soft labels too
+        return [(z, y, {}), (z, y, {"alpha": -1.0, "gamma": 0.5}), (z, y, {"alpha": 0.9,
+                                                                             "gamma": 3.0})]
+    if name == "brier_score":
+        return [(rng.uniform(size=(3, 4)), (rng.random((3, 4)) < 0.5) * 1.0, {}),
+                (rng.dirichlet(np.ones(4), size=6), rng.integers(0, 4, size=6), {})]
+    raise AssertionError(f"no torch parity inputs for registered loss {name!r}")
+
+
+def test_every_registered_loss_has_a_torch_counterpart():
+    assert set(TORCH_COUNTERPART) == set(lv.LOSSES)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", sorted(lv.LOSSES))
+def test_every_registered_loss_matches_torch(name, reduction):
+    loss, grad = lv.LOSSES[name]
+    for x, y, opts in _registry_cases(name):
+        y_torch = torch.tensor(y) if np.asarray(y).dtype.kind == "i" else t64(y)
+        expected, expected_grad = torch_value_and_grad(TORCH_COUNTERPART[name], x, y_torch,
+                                                       reduction=reduction, **opts)
+        close(loss(x, y, reduction=reduction, **opts), expected)
+        close(grad(x, y, reduction=reduction, **opts), expected_grad)
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ The explorer contract is in :mod:`lossviz.explorers._base`.
 from __future__ import annotations
 
 import html
+import inspect
 import math
 
 import ipywidgets as widgets
@@ -27,12 +28,16 @@ from lossviz.explorers._base import Explorer, _num, _slider
 #   logit      a logit z                                 y = 1
 #   class      the true class's logit (others 0)         class 0 of 3
 #   soft       the first class's logit (others 0)        soft target (0.8, 0.1, 0.1)
+#   kl         as soft; kl_div's input is log_softmax of the logits, the loss KL(t‖softmax(z))
 _LOSS_KINDS = {
     "mse": "value", "mae": "value", "huber": "value",
     "binary_cross_entropy": "prob",
     "binary_cross_entropy_with_logits": "logit",
     "cross_entropy": "class",
     "soft_cross_entropy": "soft",
+    "kl_div": "kl",
+    "sigmoid_focal_loss": "logit",
+    "brier_score": "prob",
 }
 _KIND_SPECS = {
     #        (lo, hi, step, default, slider description, x-axis label)
@@ -46,17 +51,26 @@ _KIND_SPECS = {
     "soft": (-6.0, 6.0, 0.05, 0.5, "logit of class 0 (other two 0; target 0.8/0.1/0.1)",
              "logit z₀ (z₁ = z₂ = 0; soft target 0.8, 0.1, 0.1)"),
 }
+_KIND_SPECS["kl"] = _KIND_SPECS["soft"]  # the same logits and target, another loss of them
+# The focal loss is drawn with its defaults (torchvision's), read from its signature.
+_FOCAL_DEFAULTS = {k: inspect.signature(lv.sigmoid_focal_loss).parameters[k].default
+                   for k in ("gamma", "alpha")}
 _LOSS_TITLES = {
     "mse": "mean squared error", "mae": "mean absolute error", "huber": "Huber loss",
     "binary_cross_entropy": "binary cross-entropy (on a probability)",
     "binary_cross_entropy_with_logits": "binary cross-entropy (on a logit)",
     "cross_entropy": "cross-entropy (3 classes)",
     "soft_cross_entropy": "soft-target cross-entropy (3 classes)",
+    "kl_div": "KL divergence KL(t ‖ softmax(z))",
+    "sigmoid_focal_loss": (f"focal loss (on a logit), γ = {_FOCAL_DEFAULTS['gamma']:g}, "
+                           f"α = {_FOCAL_DEFAULTS['alpha']:g}"),
+    "brier_score": "Brier score (on a probability)",
 }
 _LOSS_UNITS = {
     "mse": "units of y²", "mae": "units of y", "huber": "units of y",
     "binary_cross_entropy": "nats", "binary_cross_entropy_with_logits": "nats",
     "cross_entropy": "nats", "soft_cross_entropy": "nats",
+    "kl_div": "nats", "sigmoid_focal_loss": "nats", "brier_score": "squared probability",
 }
 _SOFT_TARGET = np.array([0.8, 0.1, 0.1])
 _DELTA_RANGE = (0.1, 3.0)
@@ -80,7 +94,15 @@ def _loss_and_grad(name, x, delta=1.0):
     z[:, 0] = x
     z -= z.max(axis=1, keepdims=True)
     y = np.zeros(x.size, dtype=int) if kind == "class" else np.tile(_SOFT_TARGET, (x.size, 1))
-    return loss_fn(z, y, **kw), grad_fn(z, y, **kw)[:, 0]
+    if kind != "kl":
+        return loss_fn(z, y, **kw), grad_fn(z, y, **kw)[:, 0]
+    # KL(t ‖ q) with q = softmax(z): kl_div takes log q = log_softmax(z) and gives one term per
+    # class ("none"); a row's terms sum to the divergence. Its gradient g is w.r.t. log q; with
+    # d log q_j / d z₀ = [j = 0] − q₀ the chain rule gives d/dz₀ = g₀ − q₀ Σ_j g_j (= q₀ − t₀).
+    log_q = lv.log_softmax(z)
+    g = grad_fn(log_q, y, **kw)
+    q0 = lv.softmax(z)[:, 0]
+    return loss_fn(log_q, y, **kw).sum(axis=1), g[:, 0] - q0 * g.sum(axis=1)
 
 
 class LossCurveExplorer(Explorer):
@@ -241,7 +263,8 @@ class LossCurveExplorer(Explorer):
             move = "so gradient descent moves the prediction right (down the slope)"
         else:
             move = "so the prediction sits at the bottom and gradient descent stops"
-        return (f"{_LOSS_TITLES[name].capitalize()} at {where.split(' (')[0]} = {_num(x, 2)}: "
+        title = _LOSS_TITLES[name]
+        return (f"{title[:1].upper()}{title[1:]} at {where.split(' (')[0]} = {_num(x, 2)}: "
                 f"loss {_num(state['loss'])}, gradient {_num(g)}, {move}.")
 
     def _readout_html(self, state):
@@ -260,10 +283,11 @@ def loss_curve_explorer(loss="mse"):
     """Pick a loss from ``lossviz.LOSSES``, move the prediction, watch loss and gradient.
 
     Each loss is drawn over one number: a regression prediction ŷ with target 0 (MSE, MAE,
-    Huber), a probability p with label 1 (binary cross-entropy), a logit z with label 1 (the
-    logits version), or the first of three logits with the others at 0 (cross-entropy with
-    class 0 true; soft cross-entropy with target 0.8/0.1/0.1). The dashed tangent's slope
-    is the gradient.
+    Huber), a probability p with label 1 (binary cross-entropy, the Brier score), a logit z
+    with label 1 (the logits version; the focal loss with its defaults γ = 2, α = 0.25), or
+    the first of three logits with the others at 0 (cross-entropy with class 0 true; soft
+    cross-entropy and the KL divergence KL(t ‖ softmax(z)) with target t = 0.8/0.1/0.1). The
+    dashed tangent's slope is the gradient.
 
     Returns
     -------

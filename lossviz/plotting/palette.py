@@ -50,7 +50,10 @@ COLORS = {
     "highlight": OKABE_ITO["yellow"],
 }
 
-#: Colour of each loss in the ``lossviz.LOSSES`` registry.
+#: Colour of each loss in the ``lossviz.LOSSES`` registry, by family: squared errors orange
+#: (the Brier score is MSE on probabilities), cross-entropies blue (the focal loss is a
+#: reweighted binary cross-entropy), soft targets sky blue (the KL divergence from a soft target
+#: is soft cross-entropy minus the target's entropy, a constant).
 LOSS_COLORS = {
     "mse": COLORS["mse"],
     "mae": OKABE_ITO["bluish_green"],
@@ -59,6 +62,9 @@ LOSS_COLORS = {
     "binary_cross_entropy_with_logits": COLORS["cross_entropy"],
     "cross_entropy": COLORS["cross_entropy"],
     "soft_cross_entropy": OKABE_ITO["sky_blue"],
+    "kl_div": OKABE_ITO["sky_blue"],
+    "sigmoid_focal_loss": COLORS["cross_entropy"],
+    "brier_score": COLORS["mse"],
 }
 
 
