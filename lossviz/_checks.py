@@ -182,8 +182,9 @@ def class_labels(y, n_classes: int, expected_shape: tuple, fn: str,
         raise TypeError(f"{fn}: y_true could not be turned into an array ({err}).") from None
     if t.dtype.kind not in "iu":
         if t.dtype.kind == "f":
-            fix = ("Convert with y_true.astype(int) if they are whole numbers; if each row is "
-                   "a probability distribution, use soft_cross_entropy instead.")
+            fix = "Convert with y_true.astype(int) if they are whole numbers"
+            fix += ("; if each row is a probability distribution, use soft_cross_entropy "
+                    "instead." if "cross_entropy" in fn else ".")
         else:
             fix = "Pass integers 0..C-1, one per example."
         raise TypeError(

@@ -597,3 +597,13 @@ def test_new_losses_accept_their_valid_input_without_warning():
             lv.pinball_loss([0.0], [1.0], quantile=0.1),
         ]
     assert all(np.all(np.isfinite(v)) for v in values)
+
+
+def test_float_labels_advice_fits_the_function():
+    # (N, C) probabilities with float labels: Brier's error must not send the learner to a
+    # cross-entropy; cross_entropy's own error does point at soft_cross_entropy.
+    with pytest.raises(TypeError, match=r"brier_score: y_true must hold integer") as err:
+        lv.brier_score([[0.5, 0.5]], [0.0])
+    assert "cross_entropy" not in str(err.value)
+    with pytest.raises(TypeError, match=r"cross_entropy: .*use soft_cross_entropy instead"):
+        lv.cross_entropy([[0.5, 0.5]], [0.0])

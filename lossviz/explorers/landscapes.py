@@ -49,7 +49,7 @@ _KIND_SPECS = {
     "class": (-6.0, 6.0, 0.05, 0.5, "logit of the true class (other two logits 0)",
               "logit of the true class, z₀ (z₁ = z₂ = 0)"),
     "soft": (-6.0, 6.0, 0.05, 0.5, "logit of class 0 (other two 0; target 0.8/0.1/0.1)",
-             "logit z₀ (z₁ = z₂ = 0; soft target 0.8, 0.1, 0.1)"),
+             "logit z₀ (z₁ = z₂ = 0; t = 0.8, 0.1, 0.1)"),
 }
 _KIND_SPECS["kl"] = _KIND_SPECS["soft"]  # the same logits and target, another loss of them
 # The focal loss is drawn with its defaults (torchvision's), read from its signature.
