@@ -81,10 +81,14 @@ setup-dev: $(TEST_SETUP)
 lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
 
+# The "lossviz" template (deploy/jupyter-data, also the hub's): Voila's lab template without its
+# CDN links, so a page asks nothing of any host but this one.
 explore: $(LAB_STAMP)
 	@echo "Landing page: http://127.0.0.1:8866/voila/render/index.ipynb  (all files: http://127.0.0.1:8866/)"
-	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=8866 \
-		--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension
+	JUPYTER_PATH="$(abspath deploy/jupyter-data)$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
+		$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=8866 \
+		--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension \
+		--VoilaConfiguration.template=lossviz
 
 # A teacher's deck: code hidden, sliders live, every asset served locally (works offline).
 NB ?=

@@ -108,3 +108,31 @@ def test_make_hub_runs_the_config_the_tests_run():
                                         "Run it for a whole course")
     harness = (ROOT / "tests" / "browser" / "hub_harness.py").read_text()
     assert 'CONFIG = HUB_DIR / "jupyterhub_config.py"' in harness
+
+
+def test_explore_and_classroom_serve_the_same_cdn_free_page(tmp_path):
+    # One page template for every dashboard route: the hub's (above), `make explore` (JUPYTER_PATH
+    # + --VoilaConfiguration.template=lossviz) and the classroom's lossviz-lab (a copy written at
+    # start). tests/browser/test_voila.py and test_classroom.py check in Chromium that the pages
+    # ask no other host for anything.
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("present", ROOT / "tools" / "present.py")
+    present = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        spec.loader.exec_module(present)
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    source = DEPLOY / "jupyter-data" / "voila" / "templates" / "lossviz" / "index.html.j2"
+    assert present.LAB_PAGE_SRC == source
+    present.build_templates(tmp_path)
+    lab = tmp_path / "voila" / "templates" / "lossviz-lab"
+    assert (lab / "index.html.j2").read_text() == source.read_text()
+    assert (lab / "error.html").is_file()
+    makefile = (ROOT / "Makefile").read_text()
+    start = makefile.index("\nexplore:")
+    explore = makefile[start:makefile.index("\n\n", start)]
+    assert 'JUPYTER_PATH="$(abspath deploy/jupyter-data)' in explore
+    assert "--VoilaConfiguration.template=lossviz" in explore

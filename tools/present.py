@@ -28,6 +28,10 @@ TEMPLATE_NAME = "lossviz-reveal"
 # start, inside the virtualenv, so nothing piles up in /tmp).
 DATA_DIR = Path(sys.prefix) / "share" / "lossviz-voila"
 TEMPLATE_SRC = Path(__file__).resolve().parent / "voila_templates" / TEMPLATE_NAME
+# The dashboards' page (Voila's lab template without its two CDN links): one file, shared by
+# `make explore`, the hub (deploy/) and the classroom's lossviz-lab template.
+LAB_PAGE_SRC = (Path(__file__).resolve().parents[1] / "deploy" / "jupyter-data" / "voila"
+                / "templates" / "lossviz" / "index.html.j2")
 # Notebook 7's front-end extension cannot load inside Voila; keep it out (as `make explore` does).
 EXTENSION_DENYLIST = "--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension"
 
@@ -60,7 +64,7 @@ def asset_sources() -> dict[str, Path]:
 def build_templates(data_dir: Path) -> Path:
     """Write lossviz's Voila templates into ``<data_dir>/voila/templates/``: ``lossviz-reveal``
     (the deck, with its static assets) and ``lossviz-lab`` (the classroom's dashboards: Voila's
-    lab template with a clear error page).
+    lab template without its CDN links, ``LAB_PAGE_SRC``, with a clear error page).
 
     ``data_dir`` is then put on ``JUPYTER_PATH`` so that Voila finds the templates by name.
     Returns the deck's template folder.
@@ -72,6 +76,7 @@ def build_templates(data_dir: Path) -> Path:
             if (templates / src.name).exists():
                 shutil.rmtree(templates / src.name)
             shutil.copytree(src, templates / src.name)
+    shutil.copy(LAB_PAGE_SRC, templates / "lossviz-lab" / "index.html.j2")
     dest = templates / TEMPLATE_NAME
     static = dest / "static"
     # reveal.js: dist/ (reveal.css, theme/white.css and the theme's fonts) and its licence.

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -158,6 +159,9 @@ FAST_SHUTDOWN = ["--KernelManager.shutdown_wait_time=0.5"]
 # Notebook 7's own front-end extension cannot load inside Voila (a module-federation error,
 # "shared module is not a function ... @jupyterlab/docregistry", in the console): keep it out.
 VOILA_EXTENSION_FLAGS = ["--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension"]
+# `make explore`'s template: deploy/jupyter-data/voila/templates/lossviz (also the hub's).
+EXPLORE_JUPYTER_PATH = REPO / "deploy" / "jupyter-data"
+EXPLORE_TEMPLATE_FLAGS = ["--VoilaConfiguration.template=lossviz"]
 
 
 def start_voila(nb_dir: Path, state_dir: Path) -> Server:
@@ -169,9 +173,14 @@ def start_voila(nb_dir: Path, state_dir: Path) -> Server:
         # Tracebacks in the page make a failing notebook readable in a test report.
         "--VoilaConfiguration.show_tracebacks=True",
         *VOILA_EXTENSION_FLAGS,
+        *EXPLORE_TEMPLATE_FLAGS,
         *FAST_SHUTDOWN,
     ]
-    server = Server("voila", cmd, nb_dir, state_dir, port)
+    # make explore's template (Voila's lab template without its CDN links), as the Makefile does
+    env = server_env(state_dir)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(EXPLORE_JUPYTER_PATH), env.get("JUPYTER_PATH", "")) if p)
+    server = Server("voila", cmd, nb_dir, state_dir, port, env=env)
     server.wait_ready("/")
     return server
 
@@ -298,6 +307,19 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+def is_loopback(url: str) -> bool:
+    """True for addresses on this machine (and for data:, blob: and about: URLs)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.hostname in ("127.0.0.1", "localhost", "::1")
+
+
+def assert_no_external_requests(errors: PageErrors) -> None:
+    assert not errors.external_requests, (
+        "the page asked other hosts for (aborted): " + ", ".join(errors.external_requests))
+
+
 class PageErrors:
     """Page errors and console errors of one page, without the known harmless noise."""
 
@@ -310,8 +332,16 @@ class PageErrors:
         self.origin = origin
         self.page_errors: list[str] = []
         self.console_errors: list[str] = []
+        # Requests to any host but this machine are aborted and recorded: a page must work
+        # offline and ask nothing of a CDN (assert_no_external_requests).
+        self.external_requests: list[str] = []
         page.on("pageerror", self._on_page_error)
         page.on("console", self._on_console)
+        page.route(lambda url: not is_loopback(url), self._abort_external)
+
+    def _abort_external(self, route) -> None:
+        self.external_requests.append(route.request.url)
+        route.abort()
 
     def _on_page_error(self, exc) -> None:
         text = f"{exc.name}: {exc.message}\n{exc.stack or ''}"

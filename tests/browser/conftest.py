@@ -136,6 +136,7 @@ class LoadedPage:
         assert not self.errors.console_errors, (
             "console errors:\n" + "\n".join(self.errors.console_errors)
         )
+        h.assert_no_external_requests(self.errors)
 
 
 @pytest.fixture(scope="module")

@@ -147,6 +147,7 @@ def test_five_learners_at_once_each_get_a_working_slider(room, chromium):
             assert after["readout"] != before["readout"], f"learner {i}: the readout is stuck"
             h.assert_no_widget_failures(page)
             assert not errors[i].page_errors, errors[i].page_errors
+            h.assert_no_external_requests(errors[i])
             config = json.loads(page.locator("#jupyter-config-data").inner_text())
             kernel_ids.append(config["kernelId"])
         assert len(set(kernel_ids)) == LEARNERS, f"learners share kernels: {kernel_ids}"
