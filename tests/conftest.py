@@ -16,7 +16,7 @@ from PIL import Image
 matplotlib.use("Agg")
 
 # ---------------------------------------------------------------------------------------------
-# Shared by the explorer tests (test_explorers_nb05.py, test_explorers_nb06.py): ask for them by
+# Shared by the explorer tests (test_explorers_nb05.py, nb06, nb09, nb10, nb11): ask for them by
 # name, e.g. ``def test_x(png, pixels): pixels(png(ex))``.
 # ---------------------------------------------------------------------------------------------
 
@@ -38,6 +38,35 @@ def _sweep(control, n=9):
     if isinstance(control, widgets.IntSlider):
         return list(range(control.min, control.max + 1))
     return list(np.linspace(control.min, control.max, n))
+
+
+def _check_contract(ex, *, controls, readout, axes=2):
+    """The explorer contract every explorer keeps (lossviz.explorers._base), with its own control
+    names, readout keys and number of axes."""
+    import matplotlib.pyplot as plt
+
+    from lossviz import explorers as E
+
+    assert isinstance(ex, E.Explorer)
+    assert isinstance(ex.widget, widgets.VBox)
+    assert ex.image in ex.widget.children
+    bundle = ex._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
+    assert list(ex.controls) == list(controls)
+    assert all(c.description for c in ex.controls.values())
+    assert set(ex.readout) == set(readout)
+    assert all(isinstance(v, float) for v in ex.readout.values())
+    assert len(ex.figure.axes) == axes
+    assert not ex.image.tooltip  # a tooltip on an Image crashes its browser view
+    assert ex.alt_text and ex.alt_text in ex._caption.value.replace("&#x27;", "'")
+    assert _pixels(_png(ex)).shape[:2] == (ex.height_px, ex.width_px)
+    assert plt.get_fignums() == []  # nothing registered with pyplot
+
+
+@pytest.fixture(scope="session")
+def check_contract():
+    """``check_contract(ex, controls=[...], readout={...}, axes=2)``: see ``_check_contract``."""
+    return _check_contract
 
 
 @pytest.fixture(scope="session")

@@ -5,48 +5,23 @@ F.gaussian_nll_loss) is ½ log σ² + (y − μ)² / (2σ²), lowest over σ at 
 are checked with the arithmetic beside them.
 """
 
-import io
 import math
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from PIL import Image
 
 from lossviz import explorers as E
 from lossviz.explorers import sigma_explorer
-
-
-def png(ex):
-    return bytes(ex.image.value)
-
-
-def pixels(data):
-    with Image.open(io.BytesIO(data)) as im:
-        return np.asarray(im.convert("RGBA"))
-
 
 READOUT = {"nll", "fit_term", "log_term", "residual", "sigma_best", "nll_best_on_slider",
            "grad_var", "lower", "upper", "inside"}
 
 
-def test_contract():
+def test_contract(check_contract):
     ex = sigma_explorer()
-    assert isinstance(ex, E.Explorer)
-    assert isinstance(ex.widget, E.widgets.VBox)
-    assert ex.image in ex.widget.children
-    bundle = ex._repr_mimebundle_()
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
-    assert list(ex.controls) == ["y_pred", "sigma"]
-    assert all(c.description for c in ex.controls.values())
-    assert set(ex.readout) == READOUT
-    assert all(isinstance(v, float) for v in ex.readout.values())
-    assert len(ex.figure.axes) == 2
-    assert not ex.image.tooltip  # a tooltip on an Image crashes its browser view
-    assert ex.alt_text and ex.alt_text in ex._caption.value.replace("&#x27;", "'")
-    assert pixels(png(ex)).shape[:2] == (ex.height_px, ex.width_px)
-    assert plt.get_fignums() == []
+    check_contract(ex, controls=["y_pred", "sigma"], readout=READOUT)
     assert "sigma_explorer" in E.__all__
 
 
@@ -156,7 +131,7 @@ def test_markers_and_interval_follow_the_sliders():
     np.testing.assert_allclose(gy, 1.0 / (2 * gx**2))
 
 
-def test_every_move_changes_the_picture_and_the_alt_text():
+def test_every_move_changes_the_picture_and_the_alt_text(png):
     ex = sigma_explorer()
     for name, values in (("y_pred", [2.0, 5.5, 3.5]), ("sigma", [0.75, 2.5, 1.0])):
         for v in values:
@@ -166,7 +141,7 @@ def test_every_move_changes_the_picture_and_the_alt_text():
             assert ex.alt_text != before_alt, (name, v)
 
 
-def test_fast_redraw_matches_a_full_redraw():
+def test_fast_redraw_matches_a_full_redraw(png, pixels):
     ex = sigma_explorer()
     ex.set(y_pred=2.2, sigma=0.7)
     fast = pixels(png(ex))
