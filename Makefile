@@ -81,14 +81,18 @@ setup-dev: $(TEST_SETUP)
 lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 $(ROOT_FLAG)
 
-# The "lossviz" template (deploy/jupyter-data, also the hub's): Voila's lab template without its
-# CDN links, so a page asks nothing of any host but this one.
+# The hub's Voila settings (deploy/jupyter-config/voila.json): the "lossviz" template
+# (deploy/jupyter-data: Voila's lab template without its CDN links, so a page asks nothing of any
+# host but this one); the front-end extensions a page does not load, as for make classroom
+# (tools/present.py, extension_denylist). Kernels skip ipywidgets' echo of each slider update
+# (KERNEL_ENV there).
 explore: $(LAB_STAMP)
 	@echo "Landing page: http://127.0.0.1:8866/voila/render/index.ipynb  (all files: http://127.0.0.1:8866/)"
 	JUPYTER_PATH="$(abspath deploy/jupyter-data)$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
+	JUPYTER_CONFIG_PATH="$(abspath deploy/jupyter-config)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	JUPYTER_WIDGETS_ECHO=0 \
 		$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=8866 \
-		--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension \
-		--VoilaConfiguration.template=lossviz
+		"--VoilaConfiguration.extension_denylist=$$($(BIN)/python -c 'import sys; sys.path[:0] = ["tools"]; import present; print(present.extension_denylist())')"
 
 # A teacher's deck: code hidden, sliders live, every asset served locally (works offline).
 NB ?=

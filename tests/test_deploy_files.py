@@ -112,9 +112,9 @@ def test_make_hub_runs_the_config_the_tests_run():
 
 def test_explore_and_classroom_serve_the_same_cdn_free_page(tmp_path):
     # One page template for every dashboard route: the hub's (above), `make explore` (JUPYTER_PATH
-    # + --VoilaConfiguration.template=lossviz) and the classroom's lossviz-lab (a copy written at
-    # start). tests/browser/test_voila.py and test_classroom.py check in Chromium that the pages
-    # ask no other host for anything.
+    # + the template named in deploy/jupyter-config/voila.json) and the classroom's lossviz-lab (a
+    # copy written at start). tests/browser/test_voila.py and test_classroom.py check in Chromium
+    # that the pages ask no other host for anything.
     import importlib.util
     import sys
 
@@ -135,4 +135,21 @@ def test_explore_and_classroom_serve_the_same_cdn_free_page(tmp_path):
     start = makefile.index("\nexplore:")
     explore = makefile[start:makefile.index("\n\n", start)]
     assert 'JUPYTER_PATH="$(abspath deploy/jupyter-data)' in explore
-    assert "--VoilaConfiguration.template=lossviz" in explore
+    # make explore reads the hub's Voila settings (template and extension denylist) from
+    # deploy/jupyter-config/voila.json; make present and make classroom pass the same denylist,
+    # and every route runs its kernels with the same settings (KERNEL_ENV).
+    assert 'JUPYTER_CONFIG_PATH="$(abspath deploy/jupyter-config)' in explore
+    settings = json.loads((DEPLOY / "jupyter-config" / "voila.json").read_text())
+    denied = settings["VoilaConfiguration"]["extension_denylist"]
+    assert settings["VoilaConfiguration"]["template"] == "lossviz"
+    assert present.extension_denylist(standalone=False) == denied
+    # A Voila server of its own also leaves out the MathJax 3 extension; the hub's Voila (inside
+    # a Jupyter server, which hands it a MathJax URL) keeps it, or maths would come from a CDN.
+    standalone = denied + ["@jupyterlab/mathjax3-extension"]
+    assert present.extension_denylist() == standalone
+    assert present.EXTENSION_DENYLIST == f"--VoilaConfiguration.extension_denylist={standalone!r}"
+    assert "present.extension_denylist()" in explore
+    assert "@jupyter-notebook/lab-extension" in denied
+    assert "@jupyterlab/mathjax3-extension" not in denied
+    assert all(f"{k}={v}" in explore for k, v in present.KERNEL_ENV.items()), explore
+    assert present.environment(tmp_path, {})["JUPYTER_WIDGETS_ECHO"] == "0"

@@ -216,8 +216,8 @@ def voila_argv(args, pools: dict[str, int], token: str | None) -> list[str]:
         "--MappingKernelManager.cull_connected=False",
         "--KernelManager.shutdown_wait_time=1",
         "--VoilaConfiguration.template=lossviz-lab",
-        # Notebook 7's front-end extension cannot load inside Voila (as in `make explore`).
-        "--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension",
+        # The front-end extensions a dashboard does not load (deploy/jupyter-config/voila.json).
+        present.EXTENSION_DENYLIST,
     ]
     argv.append(f"--Voila.token={token}" if token else "--Voila.token=")
     return argv

@@ -18,6 +18,7 @@ It listens on 127.0.0.1 only.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -32,8 +33,35 @@ TEMPLATE_SRC = Path(__file__).resolve().parent / "voila_templates" / TEMPLATE_NA
 # `make explore`, the hub (deploy/) and the classroom's lossviz-lab template.
 LAB_PAGE_SRC = (Path(__file__).resolve().parents[1] / "deploy" / "jupyter-data" / "voila"
                 / "templates" / "lossviz" / "index.html.j2")
-# Notebook 7's front-end extension cannot load inside Voila; keep it out (as `make explore` does).
-EXTENSION_DENYLIST = "--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension"
+# Voila's settings for every dashboard page, `make explore`, `make present`, `make classroom` and
+# the hub alike. Its extension_denylist keeps front-end extensions out of Voila pages: Notebook 7's
+# cannot load inside Voila; RISE is JupyterLab's slideshow and ipympl's canvas is for %matplotlib
+# widget, which no notebook uses.
+VOILA_SETTINGS = Path(__file__).resolve().parents[1] / "deploy" / "jupyter-config" / "voila.json"
+# Voila run on its own (`make present`, `make classroom`) also leaves out the MathJax 3 extension
+# (jupyterlab-rise's dependency): Voila's bundle typesets maths with its own MathJax 3 there, so
+# the extension was a second copy (an 817 KB chunk). Inside a Jupyter server (the hub, `make lab`)
+# Voila's page is given the server's MathJax URL and would fetch MathJax 2 from a CDN without it.
+STANDALONE_DENYLIST = ["@jupyterlab/mathjax3-extension"]
+
+
+def extension_denylist(standalone: bool = True) -> list[str]:
+    """The front-end extensions kept out of Voila pages (``VOILA_SETTINGS``, plus
+    ``STANDALONE_DENYLIST`` for a Voila server of its own)."""
+    settings = json.loads(VOILA_SETTINGS.read_text())
+    names = list(settings["VoilaConfiguration"]["extension_denylist"])
+    return names + (STANDALONE_DENYLIST if standalone else [])
+
+
+# traitlets reads a List option given as a Python literal.
+EXTENSION_DENYLIST = f"--VoilaConfiguration.extension_denylist={extension_denylist()!r}"
+# The environment of every dashboard's kernel. ipywidgets 8 answers each slider update from the
+# page with an "echo_update" message back to it, which only matters when several pages show the
+# same widget (JupyterLab's "new view for output"); a Voila page is the only view of its kernel's
+# widgets. Without the echo a slider move costs the kernel and the server one message fewer (of
+# five); with 29 learners dragging, that is about 1 ms of the 14 ms of CPU a move costs
+# (benchmarks/bench_classroom.py, README "Teach a class").
+KERNEL_ENV = {"JUPYTER_WIDGETS_ECHO": "0"}
 
 
 class MissingAsset(RuntimeError):
@@ -121,8 +149,10 @@ def voila_command(notebook: Path, port: int, *, python: str = sys.executable) ->
 
 
 def environment(data_dir: Path, env: dict[str, str] | None = None) -> dict[str, str]:
-    """``env`` (default: this process's) with ``data_dir`` first on JUPYTER_PATH."""
+    """``env`` (default: this process's) with ``data_dir`` first on JUPYTER_PATH, and the
+    dashboard kernels' settings (``KERNEL_ENV``)."""
     env = dict(os.environ if env is None else env)
+    env.update(KERNEL_ENV)
     env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(data_dir), env.get("JUPYTER_PATH")]))
     return env
 

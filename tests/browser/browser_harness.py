@@ -65,6 +65,11 @@ def code_source(path: Path) -> str:
     return "\n".join(c.source for c in nb.cells if c.cell_type == "code")
 
 
+def markdown_source(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
 def explorer_notebooks(nb_dir: Path) -> list[str]:
     """Names of the notebooks in ``nb_dir`` whose code calls an explorer factory."""
     return sorted(
@@ -156,9 +161,6 @@ class Server:
 
 # Test kernels hold no state worth a graceful five-second goodbye.
 FAST_SHUTDOWN = ["--KernelManager.shutdown_wait_time=0.5"]
-# Notebook 7's own front-end extension cannot load inside Voila (a module-federation error,
-# "shared module is not a function ... @jupyterlab/docregistry", in the console): keep it out.
-VOILA_EXTENSION_FLAGS = ["--VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension"]
 # `make explore`'s template: deploy/jupyter-data/voila/templates/lossviz (also the hub's).
 EXPLORE_JUPYTER_PATH = REPO / "deploy" / "jupyter-data"
 EXPLORE_TEMPLATE_FLAGS = ["--VoilaConfiguration.template=lossviz"]
@@ -176,8 +178,10 @@ def start_voila(nb_dir: Path, state_dir: Path) -> Server:
         *EXPLORE_TEMPLATE_FLAGS,
         *FAST_SHUTDOWN,
     ]
-    # make explore's template (Voila's lab template without its CDN links), as the Makefile does
+    # make explore's template (Voila's lab template without its CDN links) and kernel settings
+    # (no ipywidgets echo), as the Makefile does
     env = server_env(state_dir)
+    env.update(_tools_module("present").KERNEL_ENV)
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(EXPLORE_JUPYTER_PATH), env.get("JUPYTER_PATH", "")) if p)
     server = Server("voila", cmd, nb_dir, state_dir, port, env=env)
@@ -234,6 +238,12 @@ def _tools_module(name: str):
     if str(TOOLS) not in sys.path:
         sys.path.insert(0, str(TOOLS))
     return __import__(name)
+
+
+# The front-end extensions kept out of Voila pages, from deploy/jupyter-config/voila.json as in
+# `make explore` (Notebook 7's cannot load inside Voila: a module-federation error, "shared module
+# is not a function ... @jupyterlab/docregistry", in the console; the others are not needed).
+VOILA_EXTENSION_FLAGS = [_tools_module("present").EXTENSION_DENYLIST]
 
 
 def start_present(notebook_dir: Path, state_dir: Path, notebook: str) -> Server:

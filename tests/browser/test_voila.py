@@ -5,6 +5,7 @@ the course's numbers, and the sliders are keyboard-operable with visible labels.
 from __future__ import annotations
 
 import re
+import time
 
 import browser_harness as h
 import pytest
@@ -95,6 +96,26 @@ def test_page_renders_explorers_without_errors(voila_notebook, notebook_dir, scr
         shot = screenshot_dir / f"voila-{voila_notebook.name.removesuffix('.ipynb')}-{i}.png"
         root.screenshot(path=str(shot))
         assert shot.stat().st_size > 2000, f"{shot} is nearly empty"
+    # Maths is typeset by the MathJax in Voila's own bundle (the mathjax3 front-end extension is
+    # kept out of dashboards, deploy/jupyter-config/voila.json): no raw TeX is left on the page,
+    # and every dollar written \$ in the markdown (a price) is shown as a dollar, not paired with
+    # another into maths (the lossviz template's markdowncell block).
+    markdown = h.markdown_source(notebook_dir / voila_notebook.name)
+    if re.search(r"\$[^$\n]+\$", markdown):
+        page.locator("mjx-container").first.wait_for(timeout=30_000)
+        count = -1
+        while count != (count := page.locator("mjx-container").count()):
+            page.wait_for_timeout(300)  # until MathJax has typeset every cell
+        raw = page.evaluate("""() => [...document.querySelectorAll('.jp-RenderedMarkdown')]
+            .map(e => e.innerText).filter(t => /\\\\(frac|log|sigma|hat|cdot|sum)\\b/.test(t))""")
+        assert not raw, f"{voila_notebook.name}: maths left as raw TeX: {raw[:2]}"
+    escaped = markdown.count("\\$")
+    if escaped:
+        shown = page.evaluate("""() => [...document.querySelectorAll('.jp-RenderedMarkdown')]
+            .map(e => (e.innerText.match(/[$]/g) || []).length).reduce((a, b) => a + b, 0)""")
+        assert shown >= escaped, (
+            f"{voila_notebook.name}: the markdown writes {escaped} dollar signs as \\$, the page "
+            f"shows {shown}: MathJax took the others for maths delimiters")
     voila_notebook.assert_clean()
 
 
@@ -139,8 +160,6 @@ def test_every_slider_redraws_picture_readout_and_caption(voila_notebook):
 
 
 def _wait_readout_shows(root, expected, timeout: float = 15.0) -> dict:
-    import time
-
     deadline = time.monotonic() + timeout
     while True:
         state = h.read_state(root)
@@ -170,6 +189,11 @@ def test_preset_buttons_show_the_course_numbers(voila_notebook, notebook_dir):
             missing = [x for x in PRESETS[key] if not h.shows_value(state["readout"], x)]
             assert not missing, f"{label!r}: readout {state['readout']!r} lacks {missing}"
             if key == "Model C":
+                # The kernel sends the new readout just before the new picture: wait for it.
+                deadline = time.monotonic() + 10.0
+                while state["digest"] == before["digest"] and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                    state = h.read_state(root)
                 assert state["digest"] != before["digest"], "Model C did not redraw the picture"
             found.add(key)
     assert required <= found, f"missing preset buttons: {sorted(required - found)}"
