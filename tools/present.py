@@ -38,10 +38,11 @@ LAB_PAGE_SRC = (Path(__file__).resolve().parents[1] / "deploy" / "jupyter-data" 
 # cannot load inside Voila; RISE is JupyterLab's slideshow and ipympl's canvas is for %matplotlib
 # widget, which no notebook uses.
 VOILA_SETTINGS = Path(__file__).resolve().parents[1] / "deploy" / "jupyter-config" / "voila.json"
-# Voila run on its own (`make present`, `make classroom`) also leaves out the MathJax 3 extension
-# (jupyterlab-rise's dependency): Voila's bundle typesets maths with its own MathJax 3 there, so
-# the extension was a second copy (an 817 KB chunk). Inside a Jupyter server (the hub, `make lab`)
-# Voila's page is given the server's MathJax URL and would fetch MathJax 2 from a CDN without it.
+# Voila run on its own (`make explore`, `make present`, `make classroom`) also leaves out the
+# MathJax 3 extension (jupyterlab-rise's dependency): Voila's bundle typesets maths with its own
+# MathJax 3 there, so the extension was a second copy (an 817 KB chunk). Inside a Jupyter server
+# (the hub, `make lab`) Voila's page is given the server's MathJax URL and would fetch MathJax 2
+# from a CDN without it.
 STANDALONE_DENYLIST = ["@jupyterlab/mathjax3-extension"]
 
 

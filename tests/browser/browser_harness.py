@@ -240,9 +240,10 @@ def _tools_module(name: str):
     return __import__(name)
 
 
-# The front-end extensions kept out of Voila pages, from deploy/jupyter-config/voila.json as in
-# `make explore` (Notebook 7's cannot load inside Voila: a module-federation error, "shared module
-# is not a function ... @jupyterlab/docregistry", in the console; the others are not needed).
+# The front-end extensions kept out of a Voila server of its own, as in `make explore`
+# (tools/present.py: deploy/jupyter-config/voila.json plus the MathJax 3 extension). Notebook 7's
+# cannot load inside Voila (a module-federation error, "shared module is not a function ...
+# @jupyterlab/docregistry", in the console); the others are not needed.
 VOILA_EXTENSION_FLAGS = [_tools_module("present").EXTENSION_DENYLIST]
 
 

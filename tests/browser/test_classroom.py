@@ -155,7 +155,7 @@ def test_five_learners_at_once_each_get_a_working_slider(room, chromium):
         assert len(set(kernel_ids)) == LEARNERS, f"learners share kernels: {kernel_ids}"
         # The kernels answer a slider move with the new picture and readout only: ipywidgets'
         # echo of the update (one more message per move, through the kernel and the server) is
-        # off (tools/present.py KERNEL_ENV), which the room's throughput depends on.
+        # off (tools/present.py KERNEL_ENV).
         payloads = [f if isinstance(f, bytes) else f.encode() for f in frames]
         updates = [f for f in payloads if b'"method": "update"' in f]
         echoes = [f for f in payloads if b"echo_update" in f]

@@ -116,3 +116,32 @@ def test_keyboard_reaches_the_explorer_and_its_slider_is_live(deck):
     assert not blocked, f"the deck asked for non-loopback hosts: {blocked}"
     assert not failed, f"failed requests: {failed}"
     assert not errors.page_errors, errors.page_errors
+
+
+def test_prices_written_with_an_escaped_dollar_stay_dollars_on_the_slides(
+        chromium, notebook_dir, state_dir):
+    # 06 writes twelve prices as \$ ("k\$ per m²"). nbconvert's markdown turns each into a bare
+    # `$`, which MathJax would pair into maths; the deck's template keeps them literal dollars.
+    name = "06_probabilistic_view.ipynb"
+    source = h.markdown_source(notebook_dir / name)
+    escaped = source.count("\\$")
+    assert escaped == 12, escaped
+    server = h.start_present(notebook_dir, state_dir / "present-06", name)
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        errors = h.PageErrors(page, server.url)
+        page.goto(server.deck_url, wait_until="load", timeout=180_000)
+        page.wait_for_selector(".reveal.ready", timeout=90_000)
+        page.locator("mjx-container").first.wait_for(state="attached", timeout=90_000)
+        count = -1
+        while count != (count := page.locator("mjx-container").count()):
+            page.wait_for_timeout(300)  # until MathJax has typeset every slide
+        # textContent: the slides not shown are hidden, and innerText skips hidden text
+        shown = page.evaluate("""() => [...document.querySelectorAll('.jp-RenderedMarkdown')]
+            .map(e => (e.textContent.match(/[$]/g) || []).length).reduce((a, b) => a + b, 0)""")
+        assert shown == escaped, f"the slides show {shown} of the {escaped} dollars"
+        assert not errors.page_errors, errors.page_errors
+        h.assert_no_external_requests(errors)
+    finally:
+        page.close(run_before_unload=True)
+        server.stop()
