@@ -355,6 +355,8 @@ def main(argv=None) -> int:
             lost = [k for k in ids if k not in rss]
             page.close(run_before_unload=True)
             browser.close()
+        # Voila gave up waiting for a cell's output (a warm page then lacks the explorer)
+        iopub_timeouts = server.log_text().count("Timeout waiting for IOPub output")
     finally:
         server.stop()
         shutil.rmtree(state, ignore_errors=True)
@@ -393,6 +395,8 @@ def main(argv=None) -> int:
         rows.append(("resident memory per learner's kernel, median (max)",
                      f"{statistics.median(learner_rss):.0f} MB ({max(learner_rss):.0f})",
                      "≤ 150 MB", verdict(max(learner_rss) <= 150)))
+    rows.append(("cells whose output Voila stopped waiting for (IOPub timeouts in the log)",
+                 str(iopub_timeouts), "0", verdict(iopub_timeouts == 0)))
     rows.append(("kernels lost / learners with an error", f"{len(lost)} / {len(errors)}", "0 / 0",
                  verdict(not lost and not errors)))
     print("| measure | value | target | result |")

@@ -49,6 +49,8 @@ DEFAULT_POOLS = {
     "02_cross_entropy_cat_dog_bird.ipynb": 2,
     "03_confidently_wrong.ipynb": 6,
 }
+# How long Voila waits for a cell's output once the kernel has replied (nbclient's default is 4 s).
+IOPUB_TIMEOUT_S = 120
 # A learner's kernel with notebook 03 open holds about 120 MB (benchmarks/bench_classroom.py).
 KERNEL_MB = 150
 LOOPBACK_NAMES = {"localhost"}
@@ -215,6 +217,11 @@ def voila_argv(args, pools: dict[str, int], token: str | None) -> list[str]:
         f"--MappingKernelManager.cull_interval={max(1, min(60, int(args.cull_idle_minutes * 60)))}",
         "--MappingKernelManager.cull_connected=False",
         "--KernelManager.shutdown_wait_time=1",
+        # A room's pools warm many kernels at once, and the server then reads their output late:
+        # with nbclient's default of 4 s after a cell's reply, a warm kernel's page lost the
+        # explorer's output (the widget view) without any error, "Timeout waiting for IOPub
+        # output" in the log (2 of 10 pages with 30 kernels warming; benchmarks/bench_classroom.py).
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
         "--VoilaConfiguration.template=lossviz-lab",
         # The front-end extensions a dashboard does not load (deploy/jupyter-config/voila.json).
         present.EXTENSION_DENYLIST,

@@ -71,6 +71,9 @@ def test_voila_gets_per_notebook_pools_culling_and_the_token(notebook_dir):
     assert "--MappingKernelManager.cull_interval=60" in argv
     assert "--MappingKernelManager.cull_connected=False" in argv
     assert "--VoilaConfiguration.preheat_kernel=True" in argv
+    # a warm kernel's page must not lose the explorer's output while many kernels warm at once
+    assert f"--VoilaExecutor.iopub_timeout={classroom.IOPUB_TIMEOUT_S}" in argv
+    assert classroom.IOPUB_TIMEOUT_S >= 60
     assert "--Voila.token=s3cret-token-123" in argv
     assert "--Voila.ip=0.0.0.0" in joined
 
