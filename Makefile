@@ -7,6 +7,7 @@
 #   make lint                ruff check
 #   make bench               run every benchmarks/bench_*.py and print their tables
 #   make notebooks           re-execute notebooks/*.ipynb in place and normalise them
+#   make preload             re-record the scripts a dashboard page preloads (after a Voila or widget upgrade)
 #   make explore             serve notebooks/ as Voila dashboards on 127.0.0.1:8866
 #   make present NB=03_confidently_wrong   one notebook as a live reveal.js deck on 127.0.0.1:8870
 #   make classroom           the dashboards for a room: preheated kernels, limits (HOST=0.0.0.0 + token)
@@ -49,7 +50,7 @@ PYTEST_ARGS := tests $(wildcard notebooks) --nbval --nbval-current-env \
 	--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test lint bench notebooks explore present classroom hub clean distclean setup setup-dev
+.PHONY: help lab test lint bench notebooks preload explore present classroom hub clean distclean setup setup-dev
 
 help:
 	@sed -n '1,/^$$/s/^# \{0,1\}//p' Makefile
@@ -142,6 +143,11 @@ bench: $(TEST_SETUP)
 
 notebooks: $(DEV_STAMP)
 	$(if $(NOTEBOOKS),$(BIN)/python tools/run_notebooks.py $(NOTEBOOKS),@echo "no notebooks in notebooks/")
+
+# The scripts a dashboard page names in its head, fetched while the kernel runs the notebook
+# (deploy/jupyter-data/voila/templates/lossviz/preload.html.j2); needs Chromium, as the browser tests.
+preload: $(DEV_STAMP)
+	$(BIN)/python tools/voila_preload.py
 
 clean:
 	rm -rf .pytest_cache .hypothesis .ruff_cache artifacts build *.egg-info

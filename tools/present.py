@@ -105,7 +105,9 @@ def build_templates(data_dir: Path) -> Path:
             if (templates / src.name).exists():
                 shutil.rmtree(templates / src.name)
             shutil.copytree(src, templates / src.name)
-    shutil.copy(LAB_PAGE_SRC, templates / "lossviz-lab" / "index.html.j2")
+    # the page and the list of scripts it preloads (preload.html.j2, tools/voila_preload.py)
+    for page_file in LAB_PAGE_SRC.parent.glob("*.j2"):
+        shutil.copy(page_file, templates / "lossviz-lab" / page_file.name)
     dest = templates / TEMPLATE_NAME
     static = dest / "static"
     # reveal.js: dist/ (reveal.css, theme/white.css and the theme's fonts) and its licence.

@@ -262,3 +262,50 @@ def test_landing_page_lists_every_notebook(chromium, voila_server, notebook_dir)
         assert not errors.console_errors, errors.console_errors
     finally:
         page.close()
+
+
+def test_page_fetches_its_scripts_while_the_notebook_runs(chromium, voila_server):
+    """The dashboard template preloads the scripts a page loads (preload.html.j2, written by
+    tools/voila_preload.py), so the browser fetches them while the kernel still runs the cells.
+    Without it, voila.js (the page's last tag) and its ~90 chunks were fetched only after the
+    whole notebook had run."""
+    name = "03_confidently_wrong.ipynb"
+    page = chromium.new_page(viewport={"width": 1280, "height": 1600})
+    errors = h.PageErrors(page, voila_server.url)
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url) if r.resource_type == "script" else None)
+    try:
+        page.goto(f"{voila_server.url}/voila/render/{name}", wait_until="load", timeout=180_000)
+        page.locator(".noUi-handle").first.wait_for(timeout=90_000)
+        time.sleep(2)  # chunks that load after the first slider is drawn
+        preloaded = page.eval_on_selector_all(
+            "head link[rel=preload][as=script]", "els => els.map(e => e.href)")
+        timing = page.evaluate("""() => {
+            const doc = performance.getEntriesByType('navigation')[0];
+            const main = performance.getEntriesByType('resource')
+                .find(e => new URL(e.name).pathname.endsWith('/voila/static/voila.js'));
+            return {html_done: doc.responseEnd, voila_js_start: main ? main.startTime : null};
+        }""")
+    finally:
+        page.close(run_before_unload=True)
+    from_voila = [u for u in requested
+                  if u.startswith(voila_server.url) and "/voila-style.js" not in u]
+    # Every script the page loads was preloaded, and nothing preloaded went unused:
+    regenerate = "the list is stale: regenerate it with `make preload`"
+    missing = sorted(set(from_voila) - set(preloaded))
+    unused = sorted(set(preloaded) - set(from_voila))
+    assert len(preloaded) >= 50, f"only {len(preloaded)} scripts preloaded; {regenerate}"
+    assert not missing, (
+        f"{len(missing)} scripts loaded but not preloaded ({missing[:3]}); {regenerate}")
+    assert not unused, (
+        f"{len(unused)} scripts preloaded but not loaded ({unused[:3]}); {regenerate}")
+    # ... each fetched once (a preload that does not match the later <script> is fetched twice):
+    twice = sorted({u for u in from_voila if from_voila.count(u) > 1})
+    assert not twice, f"fetched twice: {twice[:3]}"
+    # ... and voila.js was asked for while the notebook still ran, before the page's HTML ended.
+    assert timing["voila_js_start"] is not None, "no voila.js in the page's resource timings"
+    assert timing["voila_js_start"] < timing["html_done"], (
+        f"voila.js was requested {timing['voila_js_start']:.0f} ms after navigation, the page's "
+        f"HTML ended at {timing['html_done']:.0f} ms: it was not fetched while the notebook ran")
+    assert not errors.page_errors, errors.page_errors
+    assert not errors.console_errors, errors.console_errors
