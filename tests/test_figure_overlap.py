@@ -49,6 +49,31 @@ def test_legend_over_a_line_is_found_and_a_clear_legend_is_not():
     assert fc.figure_problems(fig) == []
 
 
+def test_a_label_outside_the_canvas_is_found_and_constrained_layout_fixes_it():
+    # Without a layout engine a 6 x 4 inch figure keeps matplotlib's default margins: the axes
+    # span 0.11-0.88 of the height, 0.44-3.52 in, so 3.08 in tall. A title at y = 1.6 sits
+    # 0.6 * 3.08 = 1.85 in above the axes' top, at 5.37 in: beyond the top edge (4 in), and the
+    # PNG, cut at the canvas, would lose it.
+    fig = Figure(figsize=(6, 4), dpi=100)
+    ax = fig.subplots()
+    ax.set_title("far too high", fontsize=40, y=1.6)
+    problems = fc.figure_problems(fig)
+    assert len(problems) == 1 and problems[0].startswith(
+        "something sticks out of the figure's top edge by "), problems
+    # A y label 3 inches wide pushed left of the canvas: the left edge.
+    fig2 = Figure(figsize=(6, 4), dpi=100)
+    ax2 = fig2.subplots()
+    ax2.set_ylabel("label", labelpad=300)
+    assert [p.split(" by ")[0] for p in fc.figure_problems(fig2)] == [
+        "something sticks out of the figure's left edge"]
+    # The same figure with constrained layout gives the label room: nothing sticks out.
+    fig3 = Figure(figsize=(6, 4), dpi=100, layout="constrained")
+    ax3 = fig3.subplots()
+    ax3.set_ylabel("label", labelpad=30)
+    ax3.set_title("a title", fontsize=20)
+    assert fc.figure_problems(fig3) == []
+
+
 def test_markers_bars_scatter_and_text_under_a_legend_are_found():
     fig, ax = new_axes()
     ax.set_xlim(0, 10)

@@ -11,7 +11,9 @@ coordinates (pixels):
 
 - the legend against the data: lines (every segment), markers, bars and scatter points;
 - the legend against text drawn in the Axes (labels, annotations);
-- text against text, and text against data lines and markers.
+- text against text, and text against data lines and markers;
+- and the figure's canvas against everything drawn: nothing may stick out of it (the stored PNG
+  is the canvas, without the inline backend's "tight" crop).
 
 Shaded backgrounds (patches and fills with alpha below 0.5, contour fields, images) are not
 data for this purpose. An artist that overlaps on purpose can opt out with
@@ -156,6 +158,21 @@ def _text_box(text: Text, renderer) -> Bbox:
     return Text.get_window_extent(text, renderer)
 
 
+def _outside_canvas(fig, renderer) -> list[str]:
+    """What sticks out of the figure's canvas. The notebooks' PNGs are the canvas as it is
+    (``%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}``: constrained layout
+    places everything, and the inline backend's "tight" crop, a second drawing pass, is off), so
+    a title, label or legend outside it would be cut off in the picture."""
+    outer = fig.get_tightbbox(renderer)  # inches
+    canvas = fig.bbox_inches
+    tol = TOLERANCE_PX / fig.dpi
+    sides = {"left": canvas.x0 - outer.x0, "bottom": canvas.y0 - outer.y0,
+             "right": outer.x1 - canvas.x1, "top": outer.y1 - canvas.y1}
+    return [f"something sticks out of the figure's {side} edge by {inches * fig.dpi:.0f} px "
+            "(it would be cut off: give it room, e.g. with layout=\"constrained\")"
+            for side, inches in sides.items() if inches > tol]
+
+
 def figure_problems(fig) -> list[str]:
     """Every overlap of a legend or a label with data or with other text, as sentences."""
     fig.draw_without_rendering()  # lay out (constrained layout too) as the PNG will be
@@ -172,6 +189,7 @@ def figure_problems(fig) -> list[str]:
             for text in _texts(a):
                 if _overlap(_text_box(text, renderer), box):
                     problems.append(f"legend of {title!r} covers {_describe(text)}")
+    problems += _outside_canvas(fig, renderer)
     for ax in fig.axes:
         texts = _texts(ax)
         boxes = [_text_box(t, renderer) for t in texts]

@@ -264,7 +264,7 @@ class Explorer:
 
     # Snapshot margins in pixels of one row: tick labels and axis label on the left; the row's
     # title and the panels' titles on top; tick labels and axis label at the bottom.
-    snapshot_margins_px = {"left": 74, "right": 14, "bottom": 48, "top": 58}
+    snapshot_margins_px = {"left": 74, "right": 14, "bottom": 52, "top": 58}
     snapshot_wspace = 0.32
 
     def _snapshot_margins(self):

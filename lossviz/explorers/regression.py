@@ -27,6 +27,9 @@ class MSEExplorer(Explorer):
 
     def __init__(self, y_true, y_pred, *, house_prices=False):
         self.house = bool(house_prices)
+        if self.house:
+            # dollar tick labels ("$420k") are wider than plain numbers
+            self.snapshot_margins_px = {**self.snapshot_margins_px, "left": 92}
         self.y_true = np.asarray(y_true, dtype=float)
         y_pred = np.asarray(y_pred, dtype=float)
         if self.y_true.ndim != 1 or self.y_true.size == 0 or self.y_true.shape != y_pred.shape:
