@@ -137,6 +137,13 @@ def test_explore_and_classroom_serve_the_same_cdn_free_page(tmp_path):
     # ... with the list of scripts the page preloads, which the page imports
     preload = source.parent / "preload.html.j2"
     assert (lab / "preload.html.j2").read_text() == preload.read_text()
+    # ... and the redraw of widget outputs a busy page failed to draw, which the deck uses too
+    recovery = source.parent / "widget_recovery.html.j2"
+    deck = tmp_path / "voila" / "templates" / "lossviz-reveal"
+    for template in (lab, deck):
+        assert (template / recovery.name).read_text() == recovery.read_text(), template.name
+    assert 'import widget_recovery_js' in (deck / "index.html.j2").read_text()
+    assert 'import widget_recovery_js' in source.read_text()
     assert (lab / "error.html").is_file()
     makefile = (ROOT / "Makefile").read_text()
     start = makefile.index("\nexplore:")

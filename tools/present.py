@@ -33,6 +33,8 @@ TEMPLATE_SRC = Path(__file__).resolve().parent / "voila_templates" / TEMPLATE_NA
 # `make explore`, the hub (deploy/) and the classroom's lossviz-lab template.
 LAB_PAGE_SRC = (Path(__file__).resolve().parents[1] / "deploy" / "jupyter-data" / "voila"
                 / "templates" / "lossviz" / "index.html.j2")
+# Beside it: the script that redraws a widget output a busy page failed to draw (deck too).
+RECOVERY_FILE = "widget_recovery.html.j2"
 # Voila's settings for every dashboard page, `make explore`, `make present`, `make classroom` and
 # the hub alike. Its extension_denylist keeps front-end extensions out of Voila pages: Notebook 7's
 # cannot load inside Voila; RISE is JupyterLab's slideshow and ipympl's canvas is for %matplotlib
@@ -105,10 +107,13 @@ def build_templates(data_dir: Path) -> Path:
             if (templates / src.name).exists():
                 shutil.rmtree(templates / src.name)
             shutil.copytree(src, templates / src.name)
-    # the page and the list of scripts it preloads (preload.html.j2, tools/voila_preload.py)
+    # the page, the list of scripts it preloads (preload.html.j2, tools/voila_preload.py) and the
+    # redraw of widget outputs that a busy page failed to draw (widget_recovery.html.j2, which
+    # the deck uses too)
     for page_file in LAB_PAGE_SRC.parent.glob("*.j2"):
         shutil.copy(page_file, templates / "lossviz-lab" / page_file.name)
     dest = templates / TEMPLATE_NAME
+    shutil.copy(LAB_PAGE_SRC.parent / RECOVERY_FILE, dest / RECOVERY_FILE)
     static = dest / "static"
     # reveal.js: dist/ (reveal.css, theme/white.css and the theme's fonts) and its licence.
     shutil.copytree(sources["reveal"] / "dist", static / "reveal" / "dist",

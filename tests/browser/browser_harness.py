@@ -374,6 +374,83 @@ class PageErrors:
         self.console_errors.clear()
 
 
+class SocketLog:
+    """The websockets a page opens, with the frames each sent and received and how it ended."""
+
+    def __init__(self, page):
+        self.t0 = time.monotonic()
+        self.sockets: list[dict] = []
+        page.on("websocket", self._on_socket)
+
+    def _on_socket(self, ws) -> None:
+        entry = {"url": ws.url.split("?")[0], "opened": time.monotonic() - self.t0,
+                 "sent": 0, "received": 0, "closed": None, "error": None, "states": None}
+        self.sockets.append(entry)
+
+        def count(key):
+            def on_frame(frame):
+                entry[key] += 1
+                text = frame if isinstance(frame, str) else frame.decode(errors="replace")
+                if key == "received" and '"update_states"' in text:
+                    entry["states"] = sorted(self._states(text))
+            return on_frame
+
+        ws.on("framesent", count("sent"))
+        ws.on("framereceived", count("received"))
+        ws.on("close", lambda _ws: entry.update(closed=time.monotonic() - self.t0))
+        ws.on("socketerror", lambda err: entry.update(error=str(err)))
+
+    @staticmethod
+    def _states(text: str) -> set[str]:
+        # {"states": {"<model id>": {"model_name": ...}, ...}}, in a JSON or a binary frame
+        return set(re.findall(r'"([0-9a-f]{32})":\s*\{\s*"model_', text))
+
+    def model_ids(self) -> list[str] | None:
+        """The widget models the page's kernel reported (ipywidgets' update_states), if any."""
+        for s in self.sockets:
+            if s["states"] is not None:
+                return s["states"]
+        return None
+
+    def __str__(self) -> str:
+        if not self.sockets:
+            return "no websocket opened"
+        return "; ".join(
+            f"{s['url']} opened at {s['opened']:.1f} s, {s['sent']} frames sent, "
+            f"{s['received']} received, "
+            + (f"closed at {s['closed']:.1f} s" if s["closed"] is not None else "still open")
+            + (f", error {s['error']}" if s["error"] else "")
+            for s in self.sockets)
+
+
+def describe_page(page, errors: PageErrors | None = None, sockets: SocketLog | None = None) -> str:
+    """What a page shows and did, for a failure message: its kernel, what its widget outputs
+    hold, its errors and its websockets."""
+    try:
+        facts = page.evaluate("""() => ({
+            kernel: (() => { try { return JSON.parse(document.getElementById(
+                'jupyter-config-data').textContent).kernelId; } catch (e) { return null; } })(),
+            html: document.documentElement.outerHTML.length,
+            state: document.readyState,
+            views: document.querySelectorAll(
+                'script[type="application/vnd.jupyter.widget-view+json"]').length,
+            rendered: document.querySelectorAll('.jupyter-widgets, .widget-box').length,
+            text: document.body ? document.body.innerText.slice(0, 400) : '',
+            tail: document.documentElement.outerHTML.slice(-300),
+        })""")
+    except Exception as exc:  # the page crashed or closed
+        return f"the page could not be read: {exc}"
+    lines = [f"kernel {facts['kernel']}; document {facts['state']}, {facts['html']} characters; "
+             f"{facts['views']} widget views in the HTML, {facts['rendered']} rendered",
+             f"the page shows {facts['text']!r}", f"the HTML ends {facts['tail']!r}"]
+    if errors is not None:
+        lines.append(f"page errors {errors.page_errors[:3]}; console errors "
+                     f"{errors.console_errors[:5]}")
+    if sockets is not None:
+        lines.append(f"websockets: {sockets}")
+    return "\n".join(lines)
+
+
 def assert_no_widget_failures(page) -> None:
     text = page.locator("body").inner_text()
     for marker in WIDGET_FAILURES:

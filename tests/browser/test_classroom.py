@@ -129,21 +129,37 @@ def test_five_learners_at_once_each_get_a_working_slider(room, chromium):
     assert f"{LEARNERS} on 03_confidently_wrong" in ready_line, ready_line
     assert server.token, "the token was not printed"
     url = f"{server.url}/voila/render/{NB}?token={server.token}"
-    pages, errors, frames = [], [], []
+    pages, errors, frames, sockets, responses = [], [], [], [], []
     for _ in range(LEARNERS):
         context = chromium.new_context(viewport={"width": 1280, "height": 2000})
         page = context.new_page()
         errors.append(h.PageErrors(page, server.url))
+        sockets.append(h.SocketLog(page))
         if not pages:  # the first learner's kernel messages, as the page receives them
             page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(f)))
         # "commit": the request is sent and answered; all five are in flight together
-        page.goto(url, wait_until="commit", timeout=180_000)
+        responses.append(page.goto(url, wait_until="commit", timeout=180_000))
         pages.append(page)
     try:
         kernel_ids = []
         for i, page in enumerate(pages):
-            page.wait_for_load_state("load", timeout=180_000)
-            page.wait_for_selector("img.lossviz-picture", timeout=120_000)
+            try:
+                page.wait_for_load_state("load", timeout=180_000)
+                page.wait_for_selector("img.lossviz-picture", timeout=120_000)
+            except Exception as exc:
+                html = responses[i].text()
+                views = sorted(set(re.findall(r'model_id\\?": \\?"([0-9a-f]{32})', html)))
+                known = sockets[i].model_ids()
+                pytest.fail(f"learner {i} got no explorer: {type(exc).__name__}\n"
+                            + h.describe_page(page, errors[i], sockets[i])
+                            + f"\nviews in the HTML {views}; models the kernel reported: "
+                            + (f"{len(known)}, missing {sorted(set(views) - set(known))}"
+                               if known is not None else "none")
+                            + "; other learners' views: " + str([
+                                sorted(set(re.findall(r'model_id\\?": \\?"([0-9a-f]{32})',
+                                                      r.text())))[:3]
+                                for j, r in enumerate(responses) if j != i])
+                            + f"\nthe server's log ends:\n{server.log_tail(80)}")
             root = h.explorer_roots(page).first
             before = h.read_state(root, timeout=60)
             h.press(root.locator(".noUi-handle").first, "ArrowRight", 2)

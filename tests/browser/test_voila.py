@@ -309,3 +309,113 @@ def test_page_fetches_its_scripts_while_the_notebook_runs(chromium, voila_server
         f"HTML ended at {timing['html_done']:.0f} ms: it was not fetched while the notebook ran")
     assert not errors.page_errors, errors.page_errors
     assert not errors.console_errors, errors.console_errors
+
+
+# The race of ipywidgets 8.1.9's renderer (jupyter-widgets/ipywidgets#4026), produced on purpose:
+# the renderer asks for the explorer's model before the kernel's widgets have arrived and polls
+# every 100 ms for 2 s. The models arrive during that wait, but the page is "busy" (its next poll
+# is held) until the 2 s are over, so the renderer gives up with "model not found" although the
+# model is there. widget_recovery.html.j2 must redraw it.
+RACE_JS = """
+(() => {
+  const realNow = Date.now.bind(Date);
+  const realSetTimeout = window.setTimeout.bind(window);
+  let skew = 0;
+  const held = [];
+  Date.now = () => realNow() + skew;
+  window.__race = {
+    hold: false,
+    held: () => held.length,
+    // the busy stretch: the clock moves on by `ms` and the held polls run only then
+    pass(ms) {
+      skew += ms;
+      this.hold = false;
+      held.splice(0).forEach(([fn, args]) => realSetTimeout(fn, 0, ...args));
+    },
+  };
+  window.setTimeout = function (fn, delay, ...args) {
+    if (window.__race.hold && delay === 100 && typeof fn === "function") {
+      held.push([fn, args]);
+      return 0;
+    }
+    return realSetTimeout(fn, delay, ...args);
+  };
+})();
+"""
+
+
+def _wait_until(page, expression: str, what: str, timeout: float = 60.0):
+    """Poll ``expression`` from here (the page's own timers are under the test's control)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout:.0f} s")
+        time.sleep(0.05)
+
+
+def test_an_explorer_the_busy_page_gave_up_on_is_redrawn(chromium, voila_server):
+    page = chromium.new_page(viewport={"width": 1280, "height": 2400})
+    errors = h.PageErrors(page, voila_server.url)
+    page.add_init_script(RACE_JS)
+    states, holding, routes = [], [True], []
+
+    def on_socket(ws):
+        server = ws.connect_to_server()
+        routes.append(ws)
+        ws.on_message(server.send)
+
+        def from_kernel(message):
+            text = message if isinstance(message, str) else message.decode(errors="replace")
+            if holding[0] and '"update_states"' in text:
+                states.append(message)  # the kernel's widgets: held back for now
+            else:
+                ws.send(message)
+        server.on_message(from_kernel)
+
+    page.route_web_socket(re.compile(r".*/api/kernels/[^/]+/channels.*"), on_socket)
+    try:
+        page.goto(f"{voila_server.url}/voila/render/03_confidently_wrong.ipynb",
+                  wait_until="load", timeout=180_000)
+        # 1. The renderer waits for the explorer's model; the kernel's widgets are held back.
+        _wait_until(page, """() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+                     .some((n) => n.textContent.trim() === 'Loading widget...')""",
+                    "the explorer's output never started rendering")
+        deadline = time.monotonic() + 30
+        while not states:
+            assert time.monotonic() < deadline, "the kernel never sent its widgets"
+            page.wait_for_timeout(50)
+        # 2. The page turns busy: the renderer's next poll is held.
+        page.evaluate("() => { window.__race.hold = true; }")
+        _wait_until(page, "() => window.__race.held() > 0", "the renderer is not polling")
+        # 3. The kernel's widgets arrive and the manager loads them all...
+        holding[0] = False
+        for message in states:
+            routes[0].send(message)
+        _wait_until(page, """() => window.jupyterapp && window.jupyterapp.widgetManager
+                     && window.jupyterapp.widgetManager.restoredStatus""",
+                    "the widget manager never loaded the kernel's widgets")
+        # 4. ... and the busy stretch ends 3 s later: the renderer's 2 s are over.
+        page.evaluate("() => window.__race.pass(3000)")
+        try:
+            page.wait_for_selector("img.lossviz-picture", timeout=30_000)
+        except Exception as exc:
+            pytest.fail(f"the explorer was not redrawn ({type(exc).__name__}):\n"
+                        + h.describe_page(page, errors))
+        # The renderer did give up (that is what the redraw answers), and the redrawn explorer
+        # works: a key press changes its picture and readout.
+        assert page.evaluate("() => window.lossvizWidgetsRedrawn") == 1
+        assert any("widget model not found" in e for e in errors.console_errors), \
+            errors.console_errors
+        assert page.locator("text=Error displaying widget").count() == 0
+        root = h.explorer_roots(page).first
+        before = h.read_state(root, timeout=30)
+        h.press(root.locator(".noUi-handle").first, "ArrowRight", 2)
+        after = h.wait_settled(root, before, timeout=30)
+        assert after["digest"] != before["digest"] and after["readout"] != before["readout"]
+        assert not errors.page_errors, errors.page_errors
+        h.assert_no_external_requests(errors)
+    finally:
+        page.close()
