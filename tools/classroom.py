@@ -33,6 +33,7 @@ import ipaddress
 import os
 import secrets
 import sys
+import weakref
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -105,6 +106,32 @@ def parse_pools(items: list[str], nb_dir: Path, *, defaults: bool = True) -> dic
     return {name: n for name, n in pools.items() if n > 0}
 
 
+def sort_pool(pool: list) -> dict[str, list]:
+    """Voila's pool entries for one notebook, by state.
+
+    An entry is a task that starts a kernel; its result holds the ``task`` that runs the notebook
+    in that kernel. ``ready``: the notebook has run. ``warming``: it is running. ``pending``: the
+    kernel is not started yet. ``failed``: the kernel did not start, or running the notebook
+    raised (the kernel never became ready, say). A failed entry must never be handed out: its page
+    would stop right after its head, with no kernel and no error.
+    """
+    groups: dict[str, list] = {"ready": [], "warming": [], "pending": [], "failed": []}
+    for entry in pool:
+        if not entry.done():
+            groups["pending"].append(entry)
+        elif entry.cancelled() or entry.exception() is not None:
+            groups["failed"].append(entry)
+        else:
+            render = entry.result()["task"]
+            if not render.done():
+                groups["warming"].append(entry)
+            elif render.cancelled() or render.exception() is not None:
+                groups["failed"].append(entry)
+            else:
+                groups["ready"].append(entry)
+    return groups
+
+
 def install_classroom_kernel_manager(max_kernels: int, pools: dict[str, int], announce) -> None:
     """Make Voila build its preheating kernel manager with the room's rules on top.
 
@@ -125,6 +152,12 @@ def install_classroom_kernel_manager(max_kernels: int, pools: dict[str, int], an
 
             _starting = 0
             _announced = False
+
+            def __init__(self, **kwargs):
+                # pool entries whose end is watched until the room is announced (set before
+                # Voila's __init__, which fills the pools)
+                self._watched = weakref.WeakSet()
+                super().__init__(**kwargs)
 
             def _live(self) -> int:
                 return len(self.list_kernel_ids()) + self._starting
@@ -149,45 +182,79 @@ def install_classroom_kernel_manager(max_kernels: int, pools: dict[str, int], an
                     self._starting -= 1
 
             def _ready_tasks(self, notebook_name: str) -> list:
-                """Pool entries whose kernel has started *and* finished running the notebook
-                (an entry is done once its kernel starts; its ``task`` runs the notebook)."""
-                pool = self._pools.get(notebook_name, [])
-                return [t for t in pool if t.done() and t.exception() is None
-                        and t.result()["task"].done()]
+                """Pool entries whose kernel has started *and* run the notebook."""
+                return sort_pool(self._pools.get(notebook_name, []))["ready"]
 
             def _warming_tasks(self, notebook_name: str) -> list:
                 """Pool entries whose kernel runs but is still running the notebook."""
+                return sort_pool(self._pools.get(notebook_name, []))["warming"]
+
+            def _drop_failed(self, notebook_name: str) -> None:
+                """Take failed entries out of the pool, shut their kernels down and refill them
+                (after --refill-delay, so a notebook whose kernels always fail cannot spin)."""
                 pool = self._pools.get(notebook_name, [])
-                return [t for t in pool if t.done() and t.exception() is None
-                        and not t.result()["task"].done()]
+                failed = sort_pool(pool)["failed"]
+                if not failed:
+                    return
+                for entry in failed:
+                    pool.remove(entry)
+                    reason = None
+                    if not entry.cancelled() and entry.exception() is None:
+                        kernel_id = entry.result()["kernel_id"]
+                        render = entry.result()["task"]
+                        reason = "cancelled" if render.cancelled() else repr(render.exception())
+                        if kernel_id in self:
+                            asyncio.ensure_future(self._shutdown_quietly(kernel_id))
+                    else:
+                        reason = "cancelled" if entry.cancelled() else repr(entry.exception())
+                    self.log.warning("a warm kernel for %s failed (%s); it is replaced",
+                                     notebook_name, reason)
+                self.fill_if_needed(notebook_name=notebook_name)
+
+            async def _shutdown_quietly(self, kernel_id: str) -> None:
+                try:
+                    await self.shutdown_kernel(kernel_id)
+                except Exception as exc:  # already gone
+                    self.log.debug("shutting down %s: %r", kernel_id, exc)
 
             def get_pool_size(self, notebook_name: str) -> int:
                 # Kernels that have run the notebook count. While there is room, a learner never
                 # waits behind a kernel that is still warming up (a fresh kernel is as quick);
                 # at the cap, a warming kernel beats "the room is full".
+                self._drop_failed(notebook_name)
                 ready = self._ready_tasks(notebook_name)
                 if ready or self._live() < max_kernels:
                     return len(ready)
                 return len(self._warming_tasks(notebook_name))
 
             async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
+                self._drop_failed(notebook_name)
                 pool = self._pools.get(notebook_name, [])
-                # Voila takes pool[0]: ready kernels first, then warming ones; failed entries go.
-                ready = self._ready_tasks(notebook_name)
-                warming = self._warming_tasks(notebook_name)
-                pending = [t for t in pool if not t.done()]
-                pool[:] = ready + warming + pending
+                # Voila takes pool[0]: ready kernels first, then warming ones, then pending ones.
+                groups = sort_pool(pool)
+                pool[:] = groups["ready"] + groups["warming"] + groups["pending"]
                 return await super().get_rendered_notebook(notebook_name, *args, **kwargs)
 
             def fill_if_needed(self, delay=None, notebook_name=None, **kwargs):
                 super().fill_if_needed(delay=delay, notebook_name=notebook_name, **kwargs)
                 if not self._announced:
                     for entry in self._pools.get(notebook_name, []):
-                        entry.add_done_callback(self._watch_render)
+                        if entry not in self._watched:
+                            self._watched.add(entry)
+                            entry.add_done_callback(self._watch_render)
 
             def _watch_render(self, entry) -> None:
                 if not entry.cancelled() and entry.exception() is None:
-                    entry.result()["task"].add_done_callback(lambda _t: self._check_ready())
+                    entry.result()["task"].add_done_callback(lambda _t: self._render_done())
+                else:
+                    self._render_done()
+
+            def _render_done(self) -> None:
+                # a kernel that failed before the room is announced is replaced, and the ready
+                # line waits for its replacement
+                for name in list(self._pools):
+                    self._drop_failed(name)
+                self._check_ready()
 
             def _check_ready(self) -> None:
                 if self._announced:

@@ -9,6 +9,7 @@ the token (every one but loopback) is checked without binding anything but 127.0
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -76,6 +77,56 @@ def test_voila_gets_per_notebook_pools_culling_and_the_token(notebook_dir):
     assert classroom.IOPUB_TIMEOUT_S >= 60
     assert "--Voila.token=s3cret-token-123" in argv
     assert "--Voila.ip=0.0.0.0" in joined
+
+
+def test_a_warm_kernel_that_failed_is_never_handed_out():
+    """Pool entries by state (tools/classroom.py sort_pool): only kernels that ran the notebook
+    are ready. One whose kernel never became ready (nbclient gives up after 60 s, which a machine
+    warming dozens of kernels can reach) would give its learner a page that stops after its head."""
+
+    async def entries():
+        loop = asyncio.get_running_loop()
+
+        def entry(render=None, start_error=None):
+            started = loop.create_future()
+            if start_error is not None:
+                started.set_exception(start_error)
+            elif render is not None:
+                started.set_result({"kernel_id": f"k{len(made)}", "task": render})
+            made.append(started)
+            return started
+
+        def render(result=None, error=None, cancel=False):
+            task = loop.create_future()
+            if error is not None:
+                task.set_exception(error)
+            elif cancel:
+                task.cancel()
+            elif result is not None:
+                task.set_result(result)
+            return task
+
+        made: list = []
+        ready = entry(render(result=([], None)))
+        warming = entry(render())
+        pending = entry()
+        dead = entry(render(error=RuntimeError("Kernel didn't respond in 60 seconds")))
+        cancelled = entry(render(cancel=True))
+        no_start = entry(start_error=OSError("no such kernel"))
+        groups = classroom.sort_pool([dead, pending, warming, no_start, ready, cancelled])
+        # futures with exceptions nobody reads would warn at exit
+        for f in made:
+            if f.done() and not f.cancelled():
+                f.exception()
+        return groups, {"ready": ready, "warming": warming, "pending": pending,
+                        "dead": dead, "cancelled": cancelled, "no_start": no_start}
+
+    groups, e = asyncio.run(entries())
+    assert groups["ready"] == [e["ready"]]
+    assert groups["warming"] == [e["warming"]]
+    assert groups["pending"] == [e["pending"]]
+    # in pool order: the dead kernel, the kernel that never started, the cancelled run
+    assert groups["failed"] == [e["dead"], e["no_start"], e["cancelled"]]
 
 
 # --- a room on a real server ----------------------------------------------------------------------
