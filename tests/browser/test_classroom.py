@@ -10,6 +10,7 @@ the token (every one but loopback) is checked without binding anything but 127.0
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import re
 import time
@@ -121,7 +122,9 @@ def test_a_warm_kernel_that_failed_is_never_handed_out():
         return groups, {"ready": ready, "warming": warming, "pending": pending,
                         "dead": dead, "cancelled": cancelled, "no_start": no_start}
 
-    groups, e = asyncio.run(entries())
+    # in a thread of its own: Playwright's sync API keeps an event loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        groups, e = pool.submit(asyncio.run, entries()).result()
     assert groups["ready"] == [e["ready"]]
     assert groups["warming"] == [e["warming"]]
     assert groups["pending"] == [e["pending"]]
