@@ -8,10 +8,29 @@ Nothing is broadcast, clipped or renormalised behind the learner's back.
 from __future__ import annotations
 
 import numbers
+import os
+import sys
+import warnings
 
 import numpy as np
 
 REDUCTIONS = ("mean", "sum", "none")
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _inside_lossviz(filename: str) -> bool:
+    path = os.path.abspath(filename)
+    return path == _PACKAGE_DIR or path.startswith(_PACKAGE_DIR + os.sep)
+
+
+def warn_at_caller(message: str, category: type[Warning] = UserWarning) -> None:
+    """``warnings.warn`` attributed to the first line outside lossviz: the learner's call, however
+    deep inside lossviz the check runs (a fixed ``stacklevel`` points into lossviz when one entry
+    point reaches the check through more helpers than another)."""
+    frame, level = sys._getframe(0), 1
+    while frame is not None and _inside_lossviz(frame.f_code.co_filename):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def _preview(a: np.ndarray, limit: int = 6) -> str:

@@ -11,8 +11,6 @@ The binary losses live in :mod:`lossviz.binary` and are re-exported here.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from ._checks import (
@@ -26,6 +24,7 @@ from ._checks import (
     check_reduction,
     class_labels,
     ensure_finite_result,
+    warn_at_caller,
 )
 from ._common import reduce, scale_grad
 from .binary import (
@@ -71,15 +70,12 @@ def _warn_if_probabilities(z2: np.ndarray, row_max: np.ndarray, fn: str) -> None
     if z2.min() < 0:
         return
     if np.all(np.abs(z2.sum(axis=-1) - 1) <= 1e-6):
-        warnings.warn(
+        warn_at_caller(
             f"{fn}: every row of logits lies in [0, 1] and sums to 1, so it looks like "
             "probabilities. cross_entropy expects raw logits and applies (log-)softmax "
             "itself; after a softmax first, the loss can only move within a band 1 nat wide "
             "(confident right answers score too high, confident wrong ones far too low) and "
-            "the gradients shrink. Pass the scores from before the softmax.",
-            UserWarning,
-            stacklevel=3,
-        )
+            "the gradients shrink. Pass the scores from before the softmax.")
 
 
 def _shifted_exp(z2: np.ndarray):
@@ -326,7 +322,8 @@ def cross_entropy_grad(logits, y_true, *, weight=None, ignore_index=-100, label_
     z, eps = _logits(logits, fn, reduction, label_smoothing)
     z2, t, w, keep = _weighted_targets(z, y_true, weight, ignore_index, fn)
     if keep is None:
-        _, e = _shifted_exp(z2)
+        m, e = _shifted_exp(z2)
+        _warn_if_probabilities(z2, m, fn)
         g = _ce_grad_from_exp(e, e.sum(axis=1, keepdims=True), t, eps, reduction)
     else:
         _, e, s, wy, divisor = _ce_weighted_forward(z2, t, eps, w, keep, fn, reduction,
@@ -463,6 +460,8 @@ def soft_cross_entropy_grad(logits, y_true, *, weight=None, label_smoothing=0.0,
     t2 = _smooth(t.reshape(z2.shape), eps)
     if weight is not None:
         t2 = t2 * _class_weight(weight, z2.shape[1], z.dtype, fn)
+    if z2.size:
+        _warn_if_probabilities(z2, z2.max(axis=1, keepdims=True), fn)
     g = _softmax_rows(z2, t2.sum(axis=1, keepdims=True))
     g -= t2
     return scale_grad(g, reduction, z2.shape[0]).reshape(z.shape)

@@ -12,8 +12,6 @@ the result is KL(target || prediction).
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from ._checks import (
@@ -24,6 +22,7 @@ from ._checks import (
     check_non_negative,
     check_reduction,
     ensure_finite_result,
+    warn_at_caller,
 )
 from ._common import float_pair, reduce, scale_grad
 
@@ -119,24 +118,18 @@ def _warn_if_not_log_probabilities(a: np.ndarray, fn: str) -> None:
         return
     if (a.ndim >= 1 and a.shape[-1] >= 2 and a.min() >= 0 and hi <= 1
             and np.all(np.abs(a.reshape(-1, a.shape[-1]).sum(axis=1) - 1) <= 1e-6)):
-        warnings.warn(
+        warn_at_caller(
             f"{fn}: every row of input lies in [0, 1] and sums to 1, so it looks like "
             "probabilities. kl_div(input, target) expects input = the prediction's "
             "LOG-probabilities (e.g. log_softmax(logits) or np.log(q)) and target = the "
             "target's probabilities, like torch.nn.functional.kl_div (which does not check); "
             "with probabilities as input the result is not KL(target || q) and can be "
-            "negative. Pass np.log(q) as input.",
-            UserWarning,
-            stacklevel=4,  # the caller of kl_div / kl_div_grad
-        )
+            "negative. Pass np.log(q) as input.")
         return
-    warnings.warn(
+    warn_at_caller(
         f"{fn}: input has positive values (largest {float(hi):g}), but log-probabilities are "
         "<= 0, so input is not the log of a distribution. Did you pass logits or scores? "
-        "Pass log_softmax(logits) as input.",
-        UserWarning,
-        stacklevel=4,
-    )
+        "Pass log_softmax(logits) as input.")
 
 
 def _kl_count(a: np.ndarray, reduction: str) -> int:

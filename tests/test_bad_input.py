@@ -607,3 +607,34 @@ def test_float_labels_advice_fits_the_function():
     assert "cross_entropy" not in str(err.value)
     with pytest.raises(TypeError, match=r"cross_entropy: .*use soft_cross_entropy instead"):
         lv.cross_entropy([[0.5, 0.5]], [0.0])
+
+
+# Each warning names the learner's own line, whichever entry point it came through (a fixed
+# stacklevel pointed cross_entropy's warning at lossviz/classification.py), and the gradients warn
+# as the losses do. Probability rows as logits / as kl_div's input, one call per line:
+_PROB_ROW = [[0.7, 0.2, 0.1]]
+_WARNING_CALLS = [
+    lambda: lv.cross_entropy(_PROB_ROW, [0]),
+    lambda: lv.cross_entropy(_PROB_ROW, [0], weight=[1.0, 2.0, 1.0]),
+    lambda: lv.cross_entropy_grad(_PROB_ROW, [0]),
+    lambda: lv.cross_entropy_grad(_PROB_ROW, [0], weight=[1.0, 2.0, 1.0]),
+    lambda: lv.cross_entropy_and_grad(_PROB_ROW, [0]),
+    lambda: lv.soft_cross_entropy(_PROB_ROW, [[1.0, 0.0, 0.0]]),
+    lambda: lv.soft_cross_entropy_grad(_PROB_ROW, [[1.0, 0.0, 0.0]]),
+    lambda: lv.kl_div(_PROB_ROW, _PROB_ROW, reduction="batchmean"),
+    lambda: lv.kl_div_grad(_PROB_ROW, _PROB_ROW, reduction="batchmean"),
+    lambda: lv.kl_div([[0.5, -1.0]], [[0.5, 0.5]], reduction="batchmean"),  # positive "log-probs"
+]
+
+
+@pytest.mark.parametrize("call", _WARNING_CALLS,
+                         ids=[f"line{c.__code__.co_firstlineno}" for c in _WARNING_CALLS])
+def test_a_warning_points_at_the_learners_line(call):
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        call()
+    assert len(record) == 1, [str(w.message) for w in record]
+    w = record[0]
+    assert issubclass(w.category, UserWarning)
+    assert (w.filename, w.lineno) == (__file__, call.__code__.co_firstlineno), (
+        f"the warning points at {w.filename}:{w.lineno}: {w.message}")
