@@ -65,8 +65,14 @@ def test_dockerfile_builds_from_this_repos_requirements_on_a_pinned_base():
     pinned = re.search(r"nbgitpuller==([\d.]+)", text).group(1)
     constraints = (ROOT / "constraints.txt").read_text()
     assert f"nbgitpuller=={pinned}\n" in constraints
-    for src in re.findall(r"^COPY (deploy/\S+)", text, flags=re.M):
+    copied = re.findall(r"^COPY (deploy/\S+)", text, flags=re.M)
+    for src in copied:
         assert (ROOT / src).exists(), f"the Dockerfile copies {src}, which is missing"
+    # every Voila setting reaches the image (voila.py: a closed tab shuts its kernel down)
+    for setting in sorted((DEPLOY / "jupyter-config").glob("voila.*")):
+        assert f"deploy/jupyter-config/{setting.name}" in copied, setting.name
+        assert f"deploy/jupyter-config/{setting.name} /opt/tljh/user/etc/jupyter/" in (
+            DEPLOY / "README.md").read_text(), f"the TLJH steps do not install {setting.name}"
 
 
 def test_voila_settings_name_a_template_that_ships_here():

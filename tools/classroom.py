@@ -13,8 +13,9 @@ This is Voila (`make explore`) with what a room needs, all from Voila and jupyte
   seconds, so refills do not compete with a room that is arriving.
 - **Limits.** At most ``--max-kernels`` kernels live at once (warm ones included), so a room
   cannot exhaust the machine's memory; a learner past the cap gets a clear "the room is full"
-  page (HTTP 503), never a hang. Kernels idle for ``--cull-idle-minutes`` (5) whose page is closed
-  are shut down; Voila 0.5's page does not shut its kernel down itself, so a reload leaves one.
+  page (HTTP 503), never a hang. A tab that closes or reloads shuts its kernel down (Voila's
+  beacon, see set_xsrf_cookie_on_pages); kernels idle for ``--cull-idle-minutes`` (5) whose page
+  is gone without that (a crash, a lost network) are shut down too.
 - **A ready line.** Once every pool is full it prints one line containing ``ready for``.
 - **Authentication beyond this machine.** On 127.0.0.1 no token is needed. Any other ``--host``
   (e.g. ``HOST=0.0.0.0``) is an explicit opt-in and always requires a token, generated and printed
@@ -269,6 +270,29 @@ def install_classroom_kernel_manager(max_kernels: int, pools: dict[str, int], an
     voila.app.voila_kernel_manager_factory = factory
 
 
+def set_xsrf_cookie_on_pages() -> None:
+    """Give every page Voila's _xsrf cookie, so that closing the tab shuts its kernel down.
+
+    Voila's page sends a beacon on "beforeunload" that asks the server to shut the page's kernel
+    down, with the page's _xsrf cookie as its XSRF token. Voila's page handler never sets that
+    cookie, so the server refused the beacon (403) and every closed or reloaded tab kept its
+    kernel until culling, counting against --max-kernels. Reading the handler's ``xsrf_token``
+    sets it. (`make explore` and the hub do the same with a prelaunch hook in
+    deploy/jupyter-config/voila.py; a prelaunch hook cannot be combined with warm kernels.)
+    """
+    from voila.handler import VoilaHandler
+
+    prepare = VoilaHandler.prepare
+
+    async def prepare_with_xsrf_cookie(self, *args, **kwargs):
+        result = await prepare(self, *args, **kwargs)
+        if not self._finished:  # not redirected to the login page
+            self.xsrf_token  # noqa: B018 - read for its side effect: the _xsrf cookie
+        return result
+
+    VoilaHandler.prepare = prepare_with_xsrf_cookie
+
+
 def voila_argv(args, pools: dict[str, int], token: str | None) -> list[str]:
     pools_config = {"default": {"pool_size": 0}}
     pools_config.update({name: {"pool_size": n} for name, n in pools.items()})
@@ -309,10 +333,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-kernels", type=int, default=None,
                         help="cap on live kernels, warm ones included (default: half the "
                              f"machine's memory at {KERNEL_MB} MB per kernel)")
-    # Voila 0.5's page does not shut its kernel down when the tab closes: a closed tab leaves a
-    # disconnected kernel until culling. Kernels with an open page are never culled, so a short
-    # timeout costs nothing to a learner who stays (a laptop asleep for longer gets a new kernel
-    # on reload).
+    # A tab that closes shuts its kernel down; one that vanishes without unloading (a crash, a
+    # lost network) leaves a disconnected kernel until culling. Kernels with an open page are
+    # never culled, so a short timeout costs nothing to a learner who stays (a laptop asleep for
+    # longer gets a new kernel on reload).
     parser.add_argument("--cull-idle-minutes", type=float, default=5.0,
                         help="shut down kernels whose page is closed after this many idle minutes")
     parser.add_argument("--refill-delay", type=float, default=20.0,
@@ -357,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         announce({})
 
     install_classroom_kernel_manager(max_kernels, pools, announce)
+    set_xsrf_cookie_on_pages()
     from voila.app import Voila
 
     # lossviz's templates (the room's error page among them), found through JUPYTER_PATH.

@@ -163,6 +163,7 @@ class Server:
 FAST_SHUTDOWN = ["--KernelManager.shutdown_wait_time=0.5"]
 # `make explore`'s template: deploy/jupyter-data/voila/templates/lossviz (also the hub's).
 EXPLORE_JUPYTER_PATH = REPO / "deploy" / "jupyter-data"
+EXPLORE_JUPYTER_CONFIG = REPO / "deploy" / "jupyter-config"
 EXPLORE_TEMPLATE_FLAGS = ["--VoilaConfiguration.template=lossviz"]
 
 
@@ -184,6 +185,9 @@ def start_voila(nb_dir: Path, state_dir: Path) -> Server:
     env.update(_tools_module("present").KERNEL_ENV)
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(EXPLORE_JUPYTER_PATH), env.get("JUPYTER_PATH", "")) if p)
+    # ... and its Voila settings (deploy/jupyter-config: voila.json, voila.py)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        p for p in (str(EXPLORE_JUPYTER_CONFIG), env.get("JUPYTER_CONFIG_PATH", "")) if p)
     server = Server("voila", cmd, nb_dir, state_dir, port, env=env)
     server.wait_ready("/")
     return server

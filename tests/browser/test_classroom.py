@@ -253,3 +253,55 @@ def test_five_learners_at_once_each_get_a_working_slider(room, chromium):
     finally:
         for page in pages:
             page.context.close()
+
+
+# --- a learner who reloads or leaves --------------------------------------------------------------
+@pytest.fixture(scope="module")
+def small_room(chromium, notebook_dir, state_dir):
+    server = h.start_classroom(notebook_dir, state_dir / "small-classroom", pools={NB: 1},
+                               max_kernels=2, require_token=True,
+                               extra=("--refill-delay", "600"))
+    try:
+        server.wait_ready_line()
+        yield server
+    finally:
+        server.stop()
+
+
+def _kernel_status(server, kernel_id: str) -> int:
+    return _get(f"{server.url}/api/kernels/{kernel_id}?token={server.token}")[0]
+
+
+def _wait_gone(server, kernel_id: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while (status := _kernel_status(server, kernel_id)) != 404:
+        assert time.monotonic() < deadline, (
+            f"kernel {kernel_id} still answers {status} {timeout:.0f} s after its tab left; "
+            f"the server's log ends:\n{server.log_tail(15)}")
+        time.sleep(0.25)
+
+
+def test_a_reloaded_or_closed_tab_gives_its_kernel_back(small_room, chromium):
+    """A tab that reloads or leaves shuts its kernel down (Voila's beacon, accepted now that the
+    page has its _xsrf cookie: tools/classroom.py set_xsrf_cookie_on_pages), so it does not count
+    against the room's cap until culling."""
+    server = small_room
+    context = chromium.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/voila/render/{NB}?token={server.token}", wait_until="load",
+                  timeout=180_000)
+        page.wait_for_selector("img.lossviz-picture", timeout=120_000)
+        warm = json.loads(page.locator("#jupyter-config-data").inner_text())["kernelId"]
+        assert f"Using pre-heated kernel: {warm}" in server.log_text()
+        assert any(c["name"] == "_xsrf" for c in context.cookies()), context.cookies()
+        page.reload(wait_until="load", timeout=180_000)
+        page.wait_for_selector("img.lossviz-picture", timeout=120_000)
+        fresh = json.loads(page.locator("#jupyter-config-data").inner_text())["kernelId"]
+        assert fresh != warm
+        _wait_gone(server, warm)
+        page.goto("about:blank")
+        _wait_gone(server, fresh)
+        assert "_xsrf' argument missing" not in server.log_text()
+    finally:
+        context.close()
