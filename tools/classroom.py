@@ -186,10 +186,6 @@ def install_classroom_kernel_manager(max_kernels: int, pools: dict[str, int], an
                 """Pool entries whose kernel has started *and* run the notebook."""
                 return sort_pool(self._pools.get(notebook_name, []))["ready"]
 
-            def _warming_tasks(self, notebook_name: str) -> list:
-                """Pool entries whose kernel runs but is still running the notebook."""
-                return sort_pool(self._pools.get(notebook_name, []))["warming"]
-
             def _drop_failed(self, notebook_name: str) -> None:
                 """Take failed entries out of the pool, shut their kernels down and refill them
                 (after --refill-delay, so a notebook whose kernels always fail cannot spin)."""
@@ -199,15 +195,12 @@ def install_classroom_kernel_manager(max_kernels: int, pools: dict[str, int], an
                     return
                 for entry in failed:
                     pool.remove(entry)
-                    reason = None
-                    if not entry.cancelled() and entry.exception() is None:
-                        kernel_id = entry.result()["kernel_id"]
-                        render = entry.result()["task"]
-                        reason = "cancelled" if render.cancelled() else repr(render.exception())
-                        if kernel_id in self:
-                            asyncio.ensure_future(self._shutdown_quietly(kernel_id))
-                    else:
-                        reason = "cancelled" if entry.cancelled() else repr(entry.exception())
+                    started = not entry.cancelled() and entry.exception() is None
+                    # what failed: the kernel's start, or the notebook's run in it
+                    failure = entry.result()["task"] if started else entry
+                    reason = "cancelled" if failure.cancelled() else repr(failure.exception())
+                    if started and entry.result()["kernel_id"] in self:
+                        asyncio.ensure_future(self._shutdown_quietly(entry.result()["kernel_id"]))
                     self.log.warning("a warm kernel for %s failed (%s); it is replaced",
                                      notebook_name, reason)
                 self.fill_if_needed(notebook_name=notebook_name)
@@ -223,10 +216,10 @@ def install_classroom_kernel_manager(max_kernels: int, pools: dict[str, int], an
                 # waits behind a kernel that is still warming up (a fresh kernel is as quick);
                 # at the cap, a warming kernel beats "the room is full".
                 self._drop_failed(notebook_name)
-                ready = self._ready_tasks(notebook_name)
-                if ready or self._live() < max_kernels:
-                    return len(ready)
-                return len(self._warming_tasks(notebook_name))
+                groups = sort_pool(self._pools.get(notebook_name, []))
+                if groups["ready"] or self._live() < max_kernels:
+                    return len(groups["ready"])
+                return len(groups["warming"])
 
             async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
                 self._drop_failed(notebook_name)

@@ -523,6 +523,28 @@ def wait_stable_count(page, selector: str, quiet: float = 1.0, timeout: float = 
     raise AssertionError(f"{selector!r}: count never settled (last {last})")
 
 
+def kernel_status(server: Server, kernel_id: str, token: str | None = None) -> int:
+    """The HTTP status of the kernel's API: 200 while it runs, 404 once it is shut down."""
+    url = f"{server.url}/api/kernels/{kernel_id}" + (f"?token={token}" if token else "")
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def wait_kernel_gone(server: Server, kernel_id: str, token: str | None = None,
+                     timeout: float = 20.0) -> None:
+    """Poll the kernel's API until it answers 404; fail with its last status and the log."""
+    deadline = time.monotonic() + timeout
+    while (status := kernel_status(server, kernel_id, token)) != 404:
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"kernel {kernel_id} still answers {status} {timeout:.0f} s after its tab left; "
+                f"the server's log ends:\n{server.log_tail(15)}")
+        time.sleep(0.25)
+
+
 def open_voila_page(browser, server: Server, name: str):
     """A new page showing the Voila dashboard of ``name``, with every explorer's picture loaded.
     Returns ``(page, errors)``."""

@@ -268,19 +268,6 @@ def small_room(chromium, notebook_dir, state_dir):
         server.stop()
 
 
-def _kernel_status(server, kernel_id: str) -> int:
-    return _get(f"{server.url}/api/kernels/{kernel_id}?token={server.token}")[0]
-
-
-def _wait_gone(server, kernel_id: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while (status := _kernel_status(server, kernel_id)) != 404:
-        assert time.monotonic() < deadline, (
-            f"kernel {kernel_id} still answers {status} {timeout:.0f} s after its tab left; "
-            f"the server's log ends:\n{server.log_tail(15)}")
-        time.sleep(0.25)
-
-
 def test_a_reloaded_or_closed_tab_gives_its_kernel_back(small_room, chromium):
     """A tab that reloads or leaves shuts its kernel down (Voila's beacon, accepted now that the
     page has its _xsrf cookie: tools/classroom.py set_xsrf_cookie_on_pages), so it does not count
@@ -299,9 +286,9 @@ def test_a_reloaded_or_closed_tab_gives_its_kernel_back(small_room, chromium):
         page.wait_for_selector("img.lossviz-picture", timeout=120_000)
         fresh = json.loads(page.locator("#jupyter-config-data").inner_text())["kernelId"]
         assert fresh != warm
-        _wait_gone(server, warm)
+        h.wait_kernel_gone(server, warm, server.token)
         page.goto("about:blank")
-        _wait_gone(server, fresh)
+        h.wait_kernel_gone(server, fresh, server.token)
         assert "_xsrf' argument missing" not in server.log_text()
     finally:
         context.close()

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import re
 import time
-import urllib.error
-import urllib.request
 
 import browser_harness as h
 import pytest
@@ -424,26 +422,6 @@ def test_an_explorer_the_busy_page_gave_up_on_is_redrawn(chromium, voila_server)
         page.close()
 
 
-def _kernel_status(server, kernel_id: str, token: str | None = None) -> int:
-    url = f"{server.url}/api/kernels/{kernel_id}" + (f"?token={token}" if token else "")
-    try:
-        with urllib.request.urlopen(url, timeout=30) as r:
-            return r.status
-    except urllib.error.HTTPError as e:
-        return e.code
-
-
-def wait_kernel_gone(server, kernel_id: str, token: str | None = None, timeout: float = 20.0):
-    """Poll the kernel's API until it answers 404; fail with its last status and the log."""
-    deadline = time.monotonic() + timeout
-    while (status := _kernel_status(server, kernel_id, token)) != 404:
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"kernel {kernel_id} still answers {status} {timeout:.0f} s after its tab closed; "
-                f"the server's log ends:\n{server.log_tail(15)}")
-        time.sleep(0.25)
-
-
 def test_a_closed_dashboard_shuts_its_kernel_down(chromium, voila_server):
     """Voila's page asks the server to shut its kernel down when it unloads (a beacon whose XSRF
     token is the page's _xsrf cookie); deploy/jupyter-config/voila.py makes the page set that
@@ -455,16 +433,16 @@ def test_a_closed_dashboard_shuts_its_kernel_down(chromium, voila_server):
         page.wait_for_selector("img.widget-image", timeout=60_000)
         first = json.loads(page.locator("#jupyter-config-data").inner_text())["kernelId"]
         assert any(c["name"] == "_xsrf" for c in page.context.cookies()), page.context.cookies()
-        assert _kernel_status(voila_server, first) == 200
+        assert h.kernel_status(voila_server, first) == 200
         # a reload: the old page unloads (its kernel goes), the new one gets a kernel of its own
         page.reload(wait_until="load", timeout=180_000)
         page.wait_for_selector("img.widget-image", timeout=60_000)
         second = json.loads(page.locator("#jupyter-config-data").inner_text())["kernelId"]
         assert second != first
-        wait_kernel_gone(voila_server, first)
+        h.wait_kernel_gone(voila_server, first)
         # leaving the page
         page.goto("about:blank")
-        wait_kernel_gone(voila_server, second)
+        h.wait_kernel_gone(voila_server, second)
         assert "_xsrf' argument missing" not in voila_server.log_tail(200)
     finally:
         page.close()
